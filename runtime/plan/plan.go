@@ -1,0 +1,246 @@
+package plan
+
+// Plan is the whole evaluated configuration: every machine, sorted by
+// group then name.
+type Plan struct {
+	// Root is informational only (never part of a digest): the config
+	// root the plan was read from, as the user named it.
+	Machines []*Machine `json:"machines"`
+}
+
+// Source tells which kind of definition a machine came from.
+const (
+	SourceStarlark = "starlark"
+	SourceLegacy   = "legacy"
+)
+
+// Machine is one machine to build. Lists are in application order.
+type Machine struct {
+	Pos    Pos    `json:"pos"`
+	Name   string `json:"name"`
+	Group  string `json:"group"`
+	Source string `json:"source"`
+
+	Arch            string `json:"arch"`
+	Releasever      string `json:"releasever,omitempty"`
+	Hostname        string `json:"hostname,omitempty"`
+	SourceDateEpoch *int64 `json:"source_date_epoch,omitempty"`
+	WeakDeps        bool   `json:"weak_deps,omitempty"`
+
+	Packages   []Package   `json:"packages"`
+	Repos      []Repo      `json:"repos"`
+	YumConf    *YumConf    `json:"yum_conf,omitempty"`
+	Overlays   []Overlay   `json:"overlays"`
+	Files      []File      `json:"files"`
+	Devices    []Device    `json:"devices"`
+	Users      []User      `json:"users"`
+	UserGroups []UserGroup `json:"user_groups"`
+	Scriptlets []Scriptlet `json:"scriptlets"`
+	Init       *Init       `json:"init,omitempty"`
+	Deletes    []Delete    `json:"deletes"`
+	Disk       *Disk       `json:"disk,omitempty"`
+	Outputs    []Output    `json:"outputs"`
+	Boot       *Boot       `json:"boot,omitempty"`
+	Test       *Test       `json:"test,omitempty"`
+}
+
+// ID is the machine's identity, "group/name".
+func (m *Machine) ID() string { return m.Group + "/" + m.Name }
+
+// Package is one requested package: a name, name.arch or a provide.
+type Package struct {
+	Pos  Pos    `json:"pos"`
+	Name string `json:"name"`
+}
+
+// Repo is an RPM repository with yum/dnf semantics. Legacy machines carry
+// theirs as raw .repo files (RepoFile) that are parsed after yum.conf
+// template substitution at lock time; Starlark repos are structured.
+type Repo struct {
+	Pos          Pos      `json:"pos"`
+	ID           string   `json:"id"`
+	Name         string   `json:"name,omitempty"`
+	BaseURLs     []string `json:"baseurls,omitempty"`
+	MirrorList   string   `json:"mirrorlist,omitempty"`
+	Metalink     string   `json:"metalink,omitempty"`
+	Enabled      bool     `json:"enabled"`
+	GPGCheck     bool     `json:"gpgcheck"`
+	RepoGPGCheck bool     `json:"repo_gpgcheck,omitempty"`
+	GPGKeys      []string `json:"gpgkeys,omitempty"`
+	Priority     int      `json:"priority"`
+	Cost         int      `json:"cost"`
+	Include      []string `json:"includepkgs,omitempty"`
+	Exclude      []string `json:"excludepkgs,omitempty"`
+	Proxy        string   `json:"proxy,omitempty"`
+	// RepoFile is a legacy .repo file (config-root-relative path) whose
+	// sections define the repositories; when set, the fields above are
+	// empty and ID is the file's name.
+	RepoFile string `json:"repo_file,omitempty"`
+	Content  string `json:"content,omitempty"`
+}
+
+// YumConf is a legacy machine's yum.conf.template, kept verbatim for
+// substitution at build time.
+type YumConf struct {
+	Pos      Pos    `json:"pos"`
+	Path     string `json:"path"`
+	Template string `json:"template"`
+}
+
+// Overlay is a folder copied onto the root. Source is config-root-relative
+// (or, for legacy "generated", a marker resolved in the cache at build time).
+type Overlay struct {
+	Pos    Pos    `json:"pos"`
+	Name   string `json:"name"`
+	Level  string `json:"level,omitempty"` // "group" or "machine" for legacy trees
+	Source string `json:"source"`
+	Dest   string `json:"dest"`
+	// Digest is a sha256 over the overlay's entries (names, kinds, x bit,
+	// symlink targets, contents) so the plan digest changes with them.
+	Digest string `json:"digest,omitempty"`
+	// Generated marks the overlay filled by generator scriptlets at build
+	// time (not read at eval time).
+	Generated bool       `json:"generated,omitempty"`
+	Attrs     []PathAttr `json:"attrs,omitempty"`
+}
+
+// PathAttr sets owner and/or mode for overlay paths matching a glob.
+type PathAttr struct {
+	Pos   Pos    `json:"pos"`
+	Glob  string `json:"glob"`
+	Mode  *int64 `json:"mode,omitempty"`
+	Owner string `json:"owner,omitempty"`
+	Group string `json:"group,omitempty"`
+}
+
+// File is a single file (or directory or symlink) the plan places in the
+// root: from literal content, from a config file, or made by a Starlark
+// generator at eval time.
+type File struct {
+	Pos           Pos     `json:"pos"`
+	Path          string  `json:"path"`
+	Kind          string  `json:"kind"` // "file", "dir", "symlink"
+	Content       *string `json:"content,omitempty"`
+	ContentBase64 string  `json:"content_base64,omitempty"`
+	Source        string  `json:"source,omitempty"` // config-root-relative file
+	SHA256        string  `json:"sha256,omitempty"`
+	Target        string  `json:"target,omitempty"`
+	Mode          int64   `json:"mode"`
+	Owner         string  `json:"owner"`
+	Group         string  `json:"group"`
+	Generator     string  `json:"generator,omitempty"`
+}
+
+// Device is a device node or FIFO, existing only in the manifest.
+type Device struct {
+	Pos   Pos    `json:"pos"`
+	Path  string `json:"path"`
+	Type  string `json:"type"` // "b", "c" or "p"
+	Mode  int64  `json:"mode"`
+	UID   int64  `json:"uid"`
+	GID   int64  `json:"gid"`
+	Major *int64 `json:"major,omitempty"`
+	Minor *int64 `json:"minor,omitempty"`
+}
+
+// User is a declared user account.
+type User struct {
+	Pos     Pos      `json:"pos"`
+	Name    string   `json:"name"`
+	UID     *int64   `json:"uid,omitempty"`
+	Group   string   `json:"group,omitempty"`
+	Groups  []string `json:"groups,omitempty"`
+	Home    string   `json:"home,omitempty"`
+	Shell   string   `json:"shell,omitempty"`
+	Comment string   `json:"comment,omitempty"`
+	// Password is a crypt(3) hash or "!"/"*" (locked).
+	Password string `json:"password,omitempty"`
+	System   bool   `json:"system,omitempty"`
+}
+
+// UserGroup is a declared Unix group.
+type UserGroup struct {
+	Pos    Pos    `json:"pos"`
+	Name   string `json:"name"`
+	GID    *int64 `json:"gid,omitempty"`
+	System bool   `json:"system,omitempty"`
+}
+
+// Scriptlet is a legacy generator scriptlet: a bash file sourced at build
+// time. Order is group ones, then machine ones, byte order of name.
+type Scriptlet struct {
+	Pos    Pos    `json:"pos"`
+	Name   string `json:"name"`
+	Level  string `json:"level"` // "group" or "machine"
+	Path   string `json:"path"`  // config-root-relative, as reached
+	SHA256 string `json:"sha256"`
+}
+
+// Init is the machine's init program, placed at Path (default /init).
+type Init struct {
+	Pos     Pos     `json:"pos"`
+	Source  string  `json:"source,omitempty"` // config-root-relative file
+	Content *string `json:"content,omitempty"`
+	SHA256  string  `json:"sha256"`
+	Path    string  `json:"path"`
+}
+
+// Delete removes a path (and what is below it) from the root late in the
+// build.
+type Delete struct {
+	Pos  Pos    `json:"pos"`
+	Path string `json:"path"`
+}
+
+// Disk is the partitioned disk layout.
+type Disk struct {
+	Pos        Pos         `json:"pos"`
+	Table      string      `json:"table"` // "gpt" or "mbr"
+	Size       string      `json:"size,omitempty"`
+	GUID       string      `json:"guid,omitempty"`
+	Partitions []Partition `json:"partitions"`
+}
+
+// Partition is one partition and its filesystem.
+type Partition struct {
+	Pos   Pos         `json:"pos"`
+	Name  string      `json:"name"`
+	Size  string      `json:"size"` // bytes as "512M", "2G", "rest"
+	Type  string      `json:"type"` // "esp", "linux", "swap", "bios" or a GUID / MBR hex type
+	Label string      `json:"label,omitempty"`
+	Mount string      `json:"mount,omitempty"`
+	GUID  string      `json:"guid,omitempty"`
+	FS    *Filesystem `json:"fs,omitempty"`
+}
+
+// Filesystem says how a partition is formatted.
+type Filesystem struct {
+	Pos         Pos    `json:"pos"`
+	Type        string `json:"type"` // "ext4", "squashfs", "vfat", "swap"
+	Label       string `json:"label,omitempty"`
+	UUID        string `json:"uuid,omitempty"`
+	Compression string `json:"compression,omitempty"`
+	ReadOnly    bool   `json:"read_only,omitempty"`
+}
+
+// Output is one requested image format.
+type Output struct {
+	Pos      Pos    `json:"pos"`
+	Format   string `json:"format"`
+	Compress string `json:"compress,omitempty"`
+}
+
+// Boot says how the machine boots.
+type Boot struct {
+	Pos     Pos    `json:"pos"`
+	Loader  string `json:"loader"` // "systemd-boot", "none", "appliance"
+	Cmdline string `json:"cmdline,omitempty"`
+	Initrd  string `json:"initrd,omitempty"` // "disco" or "packages"
+}
+
+// Test is what `disco test` waits for on the console.
+type Test struct {
+	Pos     Pos    `json:"pos"`
+	Expect  string `json:"expect"`
+	Timeout int64  `json:"timeout_seconds,omitempty"`
+}

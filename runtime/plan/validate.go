@@ -1,0 +1,290 @@
+package plan
+
+import (
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+)
+
+// Validate checks the plan and returns every problem found, each an *Error
+// positioned at the value at fault, joined. It never changes the plan.
+func (p *Plan) Validate() error {
+	var errs []error
+	seen := map[string]*Machine{}
+	for _, m := range p.Machines {
+		if prev, ok := seen[m.ID()]; ok {
+			errs = append(errs, Errorf(m.Pos, "machine %s defined twice: here and at %s", m.ID(), prev.Pos))
+			continue
+		}
+		seen[m.ID()] = m
+		errs = append(errs, m.Validate()...)
+	}
+	return errors.Join(errs...)
+}
+
+// Validate checks one machine; it returns the problems found.
+func (m *Machine) Validate() []error {
+	var errs []error
+	add := func(err error) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := CheckName(m.Name); err != nil {
+		add(Errorf(m.Pos, "%v", err))
+	}
+	if err := CheckGroupName(m.Group); err != nil {
+		add(Errorf(m.Pos, "%v", err))
+	}
+	for _, pk := range m.Packages {
+		add(checkPackage(pk))
+	}
+	for _, r := range m.Repos {
+		add(checkRepo(r))
+	}
+	for _, f := range m.Files {
+		add(checkFile(f))
+	}
+	for _, d := range m.Devices {
+		add(CheckDevice(d))
+	}
+	for _, d := range m.Deletes {
+		add(checkAbs(d.Pos, "delete", d.Path))
+	}
+	for _, o := range m.Overlays {
+		add(checkAbs(o.Pos, "overlay destination", o.Dest))
+	}
+	if m.Init != nil {
+		add(checkAbs(m.Init.Pos, "init path", m.Init.Path))
+	}
+	errs = append(errs, checkAccounts(m)...)
+	if m.Disk != nil {
+		errs = append(errs, checkDisk(m.Disk)...)
+	}
+	for _, o := range m.Outputs {
+		if !KnownFormat(o.Format) {
+			add(Errorf(o.Pos, "unknown output format %q (known: %s)", o.Format, strings.Join(Formats, ", ")))
+		}
+	}
+	return errs
+}
+
+func checkPackage(p Package) error {
+	if p.Name == "" || strings.ContainsAny(p.Name, " \t\n") {
+		return Errorf(p.Pos, "package name %q: must be one non-empty word", p.Name)
+	}
+	return nil
+}
+
+func checkRepo(r Repo) error {
+	if r.RepoFile != "" {
+		return nil
+	}
+	if r.ID == "" || strings.ContainsAny(r.ID, " \t\n/[]") {
+		return Errorf(r.Pos, "repo id %q: must be one word without '/', '[' or ']'", r.ID)
+	}
+	if len(r.BaseURLs) == 0 && r.MirrorList == "" && r.Metalink == "" {
+		return Errorf(r.Pos, "repo %q: needs baseurl, mirrorlist or metalink", r.ID)
+	}
+	return nil
+}
+
+func checkFile(f File) error {
+	if err := checkAbs(f.Pos, "file path", f.Path); err != nil {
+		return err
+	}
+	switch f.Kind {
+	case "file", "dir":
+	case "symlink":
+		if f.Target == "" {
+			return Errorf(f.Pos, "symlink %s: needs a target", f.Path)
+		}
+	default:
+		return Errorf(f.Pos, "file %s: unknown kind %q", f.Path, f.Kind)
+	}
+	if f.Mode < 0 || f.Mode > 0o7777 {
+		return Errorf(f.Pos, "file %s: mode %#o out of range", f.Path, f.Mode)
+	}
+	return nil
+}
+
+// checkAbs checks that p is an absolute, clean path without "..".
+func checkAbs(pos Pos, what, p string) error {
+	switch {
+	case !strings.HasPrefix(p, "/"):
+		return Errorf(pos, "%s %q: must be absolute", what, p)
+	case hasDotDot(p):
+		return Errorf(pos, "%s %q: must not contain '..'", what, p)
+	case strings.ContainsRune(p, 0):
+		return Errorf(pos, "%s %q: must not contain NUL", what, p)
+	case path.Clean(p) != p:
+		return Errorf(pos, "%s %q: must be a clean path (%s)", what, p, path.Clean(p))
+	}
+	return nil
+}
+
+func hasDotDot(p string) bool {
+	for _, e := range strings.Split(p, "/") {
+		if e == ".." {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckDevice checks a device entry per the contract's devices grammar.
+func CheckDevice(d Device) error {
+	if !strings.HasPrefix(d.Path, "/") {
+		return Errorf(d.Pos, "device path %q: must be absolute", d.Path)
+	}
+	if hasDotDot(d.Path) {
+		return Errorf(d.Pos, "device path %q: must not contain '..'", d.Path)
+	}
+	if d.Mode < 0 || d.Mode > 0o7777 {
+		return Errorf(d.Pos, "device %s: mode %#o out of range", d.Path, d.Mode)
+	}
+	if d.UID < 0 || d.GID < 0 {
+		return Errorf(d.Pos, "device %s: uid and gid must not be negative", d.Path)
+	}
+	switch d.Type {
+	case "p":
+		if d.Major != nil || d.Minor != nil {
+			return Errorf(d.Pos, "device %s: a FIFO (p) takes no major or minor", d.Path)
+		}
+	case "b", "c":
+		if d.Major == nil || d.Minor == nil {
+			return Errorf(d.Pos, "device %s: type %s needs both major and minor", d.Path, d.Type)
+		}
+		if *d.Major < 0 || *d.Minor < 0 {
+			return Errorf(d.Pos, "device %s: major and minor must not be negative", d.Path)
+		}
+	default:
+		return Errorf(d.Pos, "device %s: type %q must be b, c or p", d.Path, d.Type)
+	}
+	return nil
+}
+
+func checkAccounts(m *Machine) []error {
+	var errs []error
+	uids := map[int64]User{}
+	names := map[string]Pos{}
+	for _, u := range m.Users {
+		if prev, ok := names[u.Name]; ok {
+			errs = append(errs, Errorf(u.Pos, "user %q declared twice: here and at %s", u.Name, prev))
+		}
+		names[u.Name] = u.Pos
+		if u.UID != nil {
+			if prev, ok := uids[*u.UID]; ok {
+				errs = append(errs, Errorf(u.Pos, "user %q: uid %d already taken by %q at %s", u.Name, *u.UID, prev.Name, prev.Pos))
+			}
+			uids[*u.UID] = u
+		}
+	}
+	gids := map[int64]UserGroup{}
+	gnames := map[string]Pos{}
+	for _, g := range m.UserGroups {
+		if prev, ok := gnames[g.Name]; ok {
+			errs = append(errs, Errorf(g.Pos, "group %q declared twice: here and at %s", g.Name, prev))
+		}
+		gnames[g.Name] = g.Pos
+		if g.GID != nil {
+			if prev, ok := gids[*g.GID]; ok {
+				errs = append(errs, Errorf(g.Pos, "group %q: gid %d already taken by %q at %s", g.Name, *g.GID, prev.Name, prev.Pos))
+			}
+			gids[*g.GID] = g
+		}
+	}
+	return errs
+}
+
+func checkDisk(d *Disk) []error {
+	var errs []error
+	if d.Table != "gpt" && d.Table != "mbr" {
+		errs = append(errs, Errorf(d.Pos, "disk table %q must be gpt or mbr", d.Table))
+	}
+	if d.Size != "" {
+		if _, err := ParseSize(d.Size); err != nil {
+			errs = append(errs, Errorf(d.Pos, "disk size: %v", err))
+		}
+	}
+	names := map[string]Pos{}
+	for i, p := range d.Partitions {
+		if prev, ok := names[p.Name]; ok {
+			errs = append(errs, Errorf(p.Pos, "partition %q declared twice: here and at %s", p.Name, prev))
+		}
+		names[p.Name] = p.Pos
+		if p.Size == "rest" {
+			if i != len(d.Partitions)-1 {
+				errs = append(errs, Errorf(p.Pos, "partition %q: only the last partition may have size \"rest\"", p.Name))
+			}
+		} else if p.Size != "" && p.Size != "auto" {
+			if _, err := ParseSize(p.Size); err != nil {
+				errs = append(errs, Errorf(p.Pos, "partition %q: %v", p.Name, err))
+			}
+		}
+		if p.FS != nil && !knownFS(p.FS.Type) {
+			errs = append(errs, Errorf(p.FS.Pos, "partition %q: unknown filesystem %q", p.Name, p.FS.Type))
+		}
+	}
+	return errs
+}
+
+func knownFS(t string) bool {
+	switch t {
+	case "ext4", "squashfs", "vfat", "swap":
+		return true
+	}
+	return false
+}
+
+// Formats lists the output format names a plan may ask for.
+var Formats = []string{"appliance", "ova", "qcow2", "raw", "tar", "vdi", "vhd", "vmdk"}
+
+// KnownFormat reports whether name is in Formats.
+func KnownFormat(name string) bool {
+	for _, f := range Formats {
+		if f == name {
+			return true
+		}
+	}
+	return false
+}
+
+// ParseSize parses a byte size: a decimal number with an optional binary
+// suffix K, M, G or T (powers of 1024; "KiB" and "MB"-style spellings are
+// accepted as the same).
+func ParseSize(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	t = strings.TrimSuffix(strings.TrimSuffix(t, "iB"), "B")
+	mult := int64(1)
+	if n := len(t); n > 0 {
+		switch t[n-1] {
+		case 'K', 'k':
+			mult = 1 << 10
+		case 'M', 'm':
+			mult = 1 << 20
+		case 'G', 'g':
+			mult = 1 << 30
+		case 'T', 't':
+			mult = 1 << 40
+		}
+		if mult != 1 {
+			t = t[:n-1]
+		}
+	}
+	var n int64
+	if t == "" {
+		return 0, fmt.Errorf("size %q: not a number", s)
+	}
+	for _, c := range t {
+		if c < '0' || c > '9' {
+			return 0, fmt.Errorf("size %q: not a number with an optional K, M, G or T suffix", s)
+		}
+		n = n*10 + int64(c-'0')
+		if n > 1<<50 {
+			return 0, fmt.Errorf("size %q: too large", s)
+		}
+	}
+	return n * mult, nil
+}
