@@ -1,0 +1,75 @@
+package builtins
+
+import (
+	"github.com/disco-build/disco/runtime/plan"
+	"go.starlark.net/starlark"
+)
+
+const outputDoc = `An output format: "raw", "qcow2", "vmdk", "vhd", "vdi", "ova", "tar" or
+"appliance"; compress ("zstd", "xz", "gzip") applies to raw. A plain
+string in outputs means output(format).
+
+    outputs = ["qcow2", output("raw", compress = "zstd")]`
+
+func outputFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	c, err := collector(thread)
+	if err != nil {
+		return nil, err
+	}
+	o := plan.Output{Pos: callPos(thread)}
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "format", &o.Format, "compress?", &o.Compress); err != nil {
+		return nil, argError(err)
+	}
+	return c.add(&Value{kind: "output", label: "output " + quote(o.Format), pos: o.Pos, data: &o,
+		attrs: starlark.StringDict{"format": starlark.String(o.Format)}}), nil
+}
+
+const bootDoc = `How the machine boots: loader "systemd-boot" (UEFI, from the image's own
+packages), "appliance" (kernel + initrd + root image for qemu -kernel) or
+"none"; cmdline is appended to the root= and init= disco derives; initrd
+"disco" (built by disco) or "packages" (the image brings its own).
+
+    boot = boot("systemd-boot", cmdline = "console=ttyS0")`
+
+func bootFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	c, err := collector(thread)
+	if err != nil {
+		return nil, err
+	}
+	bt := plan.Boot{Pos: callPos(thread), Loader: "systemd-boot", Initrd: "disco"}
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "loader?", &bt.Loader, "cmdline?", &bt.Cmdline,
+		"initrd?", &bt.Initrd); err != nil {
+		return nil, argError(err)
+	}
+	switch bt.Loader {
+	case "systemd-boot", "appliance", "none":
+	default:
+		return nil, argErrorf("%s: loader %q must be \"systemd-boot\", \"appliance\" or \"none\"", b.Name(), bt.Loader)
+	}
+	if bt.Initrd != "disco" && bt.Initrd != "packages" {
+		return nil, argErrorf("%s: initrd %q must be \"disco\" or \"packages\"", b.Name(), bt.Initrd)
+	}
+	return c.add(&Value{kind: "boot", label: "boot " + quote(bt.Loader), pos: bt.Pos, data: &bt,
+		attrs: starlark.StringDict{"loader": starlark.String(bt.Loader)}}), nil
+}
+
+const expectDoc = `What "disco test" waits for on the serial console after booting the
+machine's output, within timeout seconds (default 120).
+
+    test = expect("disco-marker: ok", timeout = 60)`
+
+func expectFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	c, err := collector(thread)
+	if err != nil {
+		return nil, err
+	}
+	t := plan.Test{Pos: callPos(thread), Timeout: 120}
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "line", &t.Expect, "timeout?", &t.Timeout); err != nil {
+		return nil, argError(err)
+	}
+	if t.Expect == "" || t.Timeout <= 0 {
+		return nil, argErrorf("%s: want a non-empty line and a positive timeout", b.Name())
+	}
+	return c.add(&Value{kind: "expect", label: "expect " + quote(t.Expect), pos: t.Pos, data: &t,
+		attrs: starlark.StringDict{"line": starlark.String(t.Expect)}}), nil
+}

@@ -1,0 +1,201 @@
+// Package eval runs Starlark configurations and returns the machines they
+// declare. Evaluation is sandboxed and deterministic: files are read only
+// through the injected fs.FS (configfs in production, a MapFS in tests),
+// there is no access to the environment, clock, randomness or network,
+// recursion and while loops are off, every thread has a step limit, and a
+// cancelled context stops evaluation.
+//
+// Entry point: Eval. Errors are *Error: one positioned line, plus the
+// Starlark backtrace when the failure happened inside Starlark code.
+package eval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/disco-build/disco/builtins"
+	"github.com/disco-build/disco/runtime/plan"
+	"github.com/disco-build/disco/starlib"
+	"go.starlark.net/starlark"
+	"go.starlark.net/syntax"
+)
+
+// DefaultMaxSteps bounds the work of one file's evaluation.
+const DefaultMaxSteps = 50_000_000
+
+// Options configure Eval.
+type Options struct {
+	// FS is the config root. Required.
+	FS fs.FS
+	// Files are the entry files, root-relative. Empty means every *.star
+	// file directly in the root, in byte order.
+	Files []string
+	// MaxSteps bounds each thread's execution steps (0: DefaultMaxSteps).
+	MaxSteps uint64
+	// Print receives print() output; nil discards it.
+	Print func(pos plan.Pos, msg string)
+}
+
+var fileOptions = &syntax.FileOptions{Set: true, TopLevelControl: true}
+
+// EntryFiles lists the *.star files directly in the root of fsys.
+func EntryFiles(fsys fs.FS) ([]string, error) {
+	names, err := fs.Glob(fsys, "*.star")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// Eval evaluates the entry files and returns the machines declared, in
+// declaration order, or an error (joined, when several files fail).
+func Eval(ctx context.Context, opts Options) ([]*plan.Machine, error) {
+	files := opts.Files
+	if len(files) == 0 {
+		var err error
+		if files, err = EntryFiles(opts.FS); err != nil {
+			return nil, err
+		}
+	}
+	e := newEvaluator(ctx, opts)
+	defer e.stop()
+	for _, f := range files {
+		if _, err := e.load(nil, f); err != nil {
+			return nil, err
+		}
+	}
+	if errs := e.collector.Unused(); len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return e.collector.Machines, nil
+}
+
+type module struct {
+	globals starlark.StringDict
+	err     error
+	loading bool
+}
+
+type evaluator struct {
+	ctx       context.Context
+	opts      Options
+	collector *builtins.Collector
+	universe  starlark.StringDict
+	modules   map[string]*module
+	stack     []string
+
+	mu      sync.Mutex
+	threads []*starlark.Thread
+	done    chan struct{}
+}
+
+func newEvaluator(ctx context.Context, opts Options) *evaluator {
+	if opts.MaxSteps == 0 {
+		opts.MaxSteps = DefaultMaxSteps
+	}
+	e := &evaluator{
+		ctx: ctx, opts: opts,
+		collector: builtins.NewCollector(opts.FS),
+		universe:  builtins.Universe(),
+		modules:   map[string]*module{},
+		done:      make(chan struct{}),
+	}
+	go e.watch()
+	return e
+}
+
+// watch cancels every thread when the context ends.
+func (e *evaluator) watch() {
+	select {
+	case <-e.ctx.Done():
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		for _, t := range e.threads {
+			t.Cancel(e.ctx.Err().Error())
+		}
+	case <-e.done:
+	}
+}
+
+func (e *evaluator) stop() { close(e.done) }
+
+func (e *evaluator) newThread(name string) *starlark.Thread {
+	t := &starlark.Thread{Name: name, Load: e.loadFromThread}
+	t.Print = func(t *starlark.Thread, msg string) {
+		if e.opts.Print != nil {
+			e.opts.Print(framePos(t.CallStack()), msg)
+		}
+	}
+	t.SetMaxExecutionSteps(e.opts.MaxSteps)
+	t.OnMaxSteps = func(t *starlark.Thread) {
+		t.Cancel(fmt.Sprintf("evaluation exceeded %d steps (endless loop?)", e.opts.MaxSteps))
+	}
+	e.collector.Attach(t)
+	e.mu.Lock()
+	e.threads = append(e.threads, t)
+	e.mu.Unlock()
+	if e.ctx.Err() != nil {
+		t.Cancel(e.ctx.Err().Error())
+	}
+	return t
+}
+
+func (e *evaluator) loadFromThread(t *starlark.Thread, name string) (starlark.StringDict, error) {
+	return e.load(t, name)
+}
+
+// load evaluates module name once and returns its globals. from is the
+// loading thread (nil for an entry file).
+func (e *evaluator) load(from *starlark.Thread, name string) (starlark.StringDict, error) {
+	if m, ok := e.modules[name]; ok {
+		if m.loading {
+			return nil, fmt.Errorf("load cycle: %s -> %s", strings.Join(e.stack, " -> "), name)
+		}
+		return m.globals, m.err
+	}
+	src, err := e.source(name)
+	if err != nil {
+		if from == nil {
+			return nil, &Error{Pos: plan.Pos{File: name}, Msg: err.Error()}
+		}
+		return nil, err
+	}
+	m := &module{loading: true}
+	e.modules[name] = m
+	e.stack = append(e.stack, name)
+	t := e.newThread(name)
+	m.globals, m.err = starlark.ExecFileOptions(fileOptions, t, name, src, e.universe)
+	e.stack = e.stack[:len(e.stack)-1]
+	m.loading = false
+	if m.err != nil {
+		m.err = convert(m.err)
+	}
+	return m.globals, m.err
+}
+
+// source reads a module: "@disco/x.star" from starlib, anything else from
+// the config root.
+func (e *evaluator) source(name string) ([]byte, error) {
+	if path.Ext(name) != ".star" {
+		return nil, fmt.Errorf("cannot load %q: module names end in .star", name)
+	}
+	if rest, ok := strings.CutPrefix(name, starlib.Prefix); ok {
+		data, err := fs.ReadFile(starlib.FS, rest)
+		if err != nil {
+			return nil, fmt.Errorf("cannot load %q: no such disco module", name)
+		}
+		return data, nil
+	}
+	data, err := fs.ReadFile(e.opts.FS, name)
+	if err != nil {
+		return nil, fmt.Errorf("cannot load %q: %w", name, err)
+	}
+	return data, nil
+}
