@@ -72,7 +72,7 @@ func (l *lexer) statement() ([]word, error) {
 }
 
 // wordBuilder gathers parts, merging adjacent literal text of one kind.
-// An empty quoted string ("" or '') is a part of its own.
+// An empty quoted string ("" or ”) is a part of its own.
 type wordBuilder struct {
 	w    word
 	buf  strings.Builder

@@ -7,7 +7,6 @@ import (
 	"os"
 )
 
-
 // Env looks a name up outside the settings files (typically os.LookupEnv,
 // or a function allowing only HOME and USER).
 type Env func(name string) (string, bool)
