@@ -1,0 +1,28 @@
+// Package rpm reads .rpm package files natively: the lead, the signature
+// and main headers, and the payload, exposing everything rpm itself uses to
+// install a package.
+//
+// Entry points:
+//   - Open parses the lead and both headers of a package (see Package). The
+//     headers keep their exact bytes and immutable region (Header.Raw, Blob,
+//     Region, RegionBlob) for rpmdb writers and signature checkers, and
+//     offer typed access to every tag, unknown ones included (Header.Get,
+//     String, Strings, Int, Ints, Bytes).
+//   - Package accessors: Name, Epoch, Version, Release, Arch, BuildTime,
+//     Size, SourceRPM; Provides, Requires, Conflicts, Obsoletes, Recommends,
+//     Suggests, Supplements, Enhances (with RPMSENSE flags); Scripts,
+//     Triggers, FileTriggers; payload format, compressor and digest.
+//   - Package.Files builds the file list from the header (File, with owners,
+//     modes, device numbers, flags, digests, capabilities as text and as the
+//     security.capability xattr, and hard-link groups).
+//   - Package.Payload iterates the payload (PayloadReader), joining each
+//     archive entry to its header File and verifying content digests;
+//     Decompress and the cpio sub-package are the lower layers.
+//   - ValidatePath rejects paths unsafe to place under an install root.
+//
+// It is hand-written rather than built on github.com/cavaliergopher/rpm or
+// go-rpmutils because those drop what an installer needs: owner names and
+// device numbers of files, the raw header bytes and regions, scriptlet
+// interpreters with arguments, triggers, hard-link groups, and rpm's
+// stripped 07070X payload layout.
+package rpm

@@ -1,0 +1,135 @@
+package rpm
+
+import (
+	"bufio"
+	"compress/bzip2"
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"math"
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
+	"github.com/ulikunitz/xz"
+	"github.com/ulikunitz/xz/lzma"
+)
+
+// RawPayload returns the payload bytes as stored (compressed). With a source
+// that is an io.ReaderAt it may be called any number of times; otherwise
+// once.
+func (p *Package) RawPayload() (io.Reader, error) {
+	if p.at != nil {
+		return io.NewSectionReader(p.at, p.PayloadOffset, math.MaxInt64-p.PayloadOffset), nil
+	}
+	if p.used {
+		return nil, fmt.Errorf("package %s: payload already read from a stream that cannot rewind", p.NEVRA())
+	}
+	p.used = true
+	return p.src, nil
+}
+
+// PayloadArchive returns the decompressed payload (the cpio archive).
+// Closing it releases the decompressor.
+func (p *Package) PayloadArchive() (io.ReadCloser, error) {
+	raw, err := p.RawPayload()
+	if err != nil {
+		return nil, err
+	}
+	rc, err := Decompress(raw, p.PayloadCompressor())
+	if err != nil {
+		return nil, fmt.Errorf("package %s: payload: %w", p.NEVRA(), err)
+	}
+	return rc, nil
+}
+
+// Decompress wraps r in the decompressor rpm uses for a PAYLOADCOMPRESSOR
+// value. An empty name sniffs for gzip and otherwise passes data through, as
+// rpm's zlib-based reader does.
+func Decompress(r io.Reader, compressor string) (io.ReadCloser, error) {
+	br := bufio.NewReaderSize(r, 256<<10)
+	switch compressor {
+	case "":
+		if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+			return newGzip(br)
+		}
+		return io.NopCloser(br), nil
+	case "identity", "none":
+		return io.NopCloser(br), nil
+	case "gzip":
+		return newGzip(br)
+	case "bzip2":
+		return io.NopCloser(bzip2.NewReader(br)), nil
+	case "xz":
+		x, err := xz.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("xz: %w", err)
+		}
+		return io.NopCloser(x), nil
+	case "lzma":
+		l, err := lzma.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("lzma: %w", err)
+		}
+		return io.NopCloser(l), nil
+	case "zstd":
+		z, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1))
+		if err != nil {
+			return nil, fmt.Errorf("zstd: %w", err)
+		}
+		return z.IOReadCloser(), nil
+	}
+	return nil, fmt.Errorf("unsupported payload compressor %q", compressor)
+}
+
+func newGzip(r io.Reader) (io.ReadCloser, error) {
+	g, err := gzip.NewReader(r)
+	if err != nil {
+		return nil, fmt.Errorf("gzip: %w", err)
+	}
+	return g, nil
+}
+
+// newHash returns the hash for a PGP hash algorithm number.
+func newHash(algo uint32) (hash.Hash, error) {
+	switch algo {
+	case DigestMD5:
+		return md5.New(), nil
+	case DigestSHA1:
+		return sha1.New(), nil
+	case DigestSHA256:
+		return sha256.New(), nil
+	case DigestSHA384:
+		return sha512.New384(), nil
+	case DigestSHA512:
+		return sha512.New(), nil
+	case DigestSHA224:
+		return sha256.New224(), nil
+	}
+	return nil, fmt.Errorf("unsupported digest algorithm %d", algo)
+}
+
+// ErrDigest is wrapped by errors about content that does not match the
+// digest the header records for it.
+var ErrDigest = errors.New("digest mismatch")
+
+// digestReader hashes what passes through it.
+type digestReader struct {
+	r io.Reader
+	h hash.Hash
+}
+
+func (d *digestReader) Read(b []byte) (int, error) {
+	n, err := d.r.Read(b)
+	d.h.Write(b[:n])
+	return n, err
+}
+
+func (d *digestReader) matches(want string) bool {
+	return hex.EncodeToString(d.h.Sum(nil)) == want
+}
