@@ -82,7 +82,7 @@ func fromEval(ev *starlark.EvalError) error {
 	pos := framePos(ev.CallStack)
 	var aerr *builtins.ArgError
 	if errors.As(cause, &aerr) {
-		return &Error{Pos: pos, Msg: aerr.Error()}
+		return &Error{Pos: pos, Msg: ev.Msg}
 	}
 	return &Error{Pos: pos, Msg: ev.Msg, Backtrace: ev.Backtrace()}
 }

@@ -184,18 +184,26 @@ func (e *evaluator) load(from *starlark.Thread, name string) (starlark.StringDic
 // the config root.
 func (e *evaluator) source(name string) ([]byte, error) {
 	if path.Ext(name) != ".star" {
-		return nil, fmt.Errorf("cannot load %q: module names end in .star", name)
+		return nil, &builtins.ArgError{Err: fmt.Errorf("module names end in .star")}
 	}
 	if rest, ok := strings.CutPrefix(name, starlib.Prefix); ok {
 		data, err := fs.ReadFile(starlib.FS, rest)
 		if err != nil {
-			return nil, fmt.Errorf("cannot load %q: no such disco module", name)
+			return nil, &builtins.ArgError{Err: fmt.Errorf("no such disco module (have: %s)", modules())}
 		}
 		return data, nil
 	}
 	data, err := fs.ReadFile(e.opts.FS, name)
 	if err != nil {
-		return nil, fmt.Errorf("cannot load %q: %w", name, err)
+		return nil, &builtins.ArgError{Err: err}
 	}
 	return data, nil
+}
+
+func modules() string {
+	names, _ := fs.Glob(starlib.FS, "*.star")
+	for i, n := range names {
+		names[i] = starlib.Prefix + n
+	}
+	return strings.Join(names, ", ")
 }

@@ -102,6 +102,8 @@ func (t *textWriter) files(m *Machine) {
 	for _, f := range m.Files {
 		from := "content"
 		switch {
+		case f.Kind == "dir":
+			from = "directory"
 		case f.Generator != "":
 			from = "generator " + f.Generator
 		case f.Source != "":
@@ -192,7 +194,7 @@ func (t *textWriter) outputs(m *Machine) {
 	}
 	t.line("  outputs: %s", strings.Join(names, " "))
 	if m.Boot != nil {
-		t.line("  boot: %s %s", m.Boot.Loader, m.Boot.Cmdline)
+		t.line("  boot: %s", strings.TrimSpace(m.Boot.Loader+" "+m.Boot.Cmdline))
 	}
 	if m.Test != nil {
 		t.line("  test expects: %q", m.Test.Expect)

@@ -1,0 +1,177 @@
+// Package cli is disco's command line: global flags and settings, one file
+// per verb, and Run, which tests call in-process.
+//
+// Exit codes: 0 success, 1 a configuration or build error, 2 a usage error.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/charmbracelet/log"
+	"github.com/disco-build/disco/runtime/settings"
+	"github.com/peterbourgon/ff/v3"
+	"github.com/peterbourgon/ff/v3/ffcli"
+)
+
+// Exit codes.
+const (
+	ExitOK      = 0
+	ExitFailure = 1
+	ExitUsage   = 2
+)
+
+// Version is set at link time (-ldflags "-X ...cli.Version=v1.2.3").
+var Version = "devel"
+
+// usageError marks errors that are the user's invocation, not the config.
+type usageError struct{ err error }
+
+func (u usageError) Error() string { return u.err.Error() }
+func (u usageError) Unwrap() error { return u.err }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// env is what every verb gets: streams, the global settings, the logger.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	config, cache  string
+	configFlag     string // -C, which wins over DISCO_CONFIG
+	logLevel       string
+	logFormat      string
+	log            *log.Logger
+}
+
+// Run parses args and runs the verb, returning the exit code.
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	root := e.rootCommand()
+	if err := e.applySettings(); err != nil {
+		fmt.Fprintf(stderr, "disco: %v\n", err)
+		return ExitFailure
+	}
+	if err := root.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK
+		}
+		fmt.Fprintf(stderr, "disco: %v\n", err)
+		return ExitUsage
+	}
+	if e.configFlag != "" {
+		e.config = e.configFlag
+	}
+	if err := e.setupLog(); err != nil {
+		fmt.Fprintf(stderr, "disco: %v\n", err)
+		return ExitUsage
+	}
+	err := root.Run(ctx)
+	var uerr usageError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.Is(err, flag.ErrHelp):
+		return ExitOK
+	case errors.As(err, &uerr):
+		fmt.Fprintf(stderr, "disco: %v\n", err)
+		return ExitUsage
+	}
+	fmt.Fprintln(stderr, err)
+	return ExitFailure
+}
+
+func (e *env) rootCommand() *ffcli.Command {
+	fs := flag.NewFlagSet("disco", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Func("C", "config root (folder with .star files and/or a discographer tree; default .)", func(s string) error {
+		e.configFlag = s
+		return nil
+	})
+	fs.StringVar(&e.config, "config", ".", "same as -C")
+	fs.StringVar(&e.cache, "cache", "", "cache folder (default CONFIG/cache)")
+	fs.StringVar(&e.logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	fs.StringVar(&e.logFormat, "log-format", "text", "log format: text or json")
+	return &ffcli.Command{
+		Name:       "disco",
+		ShortUsage: "disco [global flags] <verb> [flags] [args]",
+		ShortHelp:  "build reproducible VM disk images from machine definitions",
+		LongHelp: strings.TrimSpace(`
+disco turns machine definitions kept in source control (Starlark .star files
+and/or a discographer tree) into reproducible virtual-machine disk images.
+
+Every global flag can also be set in the environment as DISCO_<NAME>
+(DISCO_CONFIG, DISCO_CACHE, DISCO_LOG_LEVEL, DISCO_LOG_FORMAT). Settings are
+read from /etc/discographer/configuration, then ~/.discographer (shell
+assignments such as configPath=/srv/machines; never executed), then the
+environment, then flags.
+
+Exit codes: 0 success, 1 configuration or build error, 2 usage error.
+
+Example:
+  disco -C examples/starlark eval --machine web`),
+		FlagSet:     fs,
+		Options:     []ff.Option{ff.WithEnvVarPrefix("DISCO")},
+		Subcommands: []*ffcli.Command{e.evalCommand(), e.versionCommand()},
+		Exec: func(_ context.Context, args []string) error {
+			if len(args) > 0 {
+				return usagef("unknown verb %q; run 'disco -h' for the verbs", args[0])
+			}
+			return usagef("no verb given; run 'disco -h' for the verbs")
+		},
+	}
+}
+
+// applySettings reads the discographer configuration files and makes their
+// configPath and cachePath the defaults the environment and flags override.
+func (e *env) applySettings() error {
+	files := []string{"/etc/discographer/configuration"}
+	if p := os.Getenv("DISCO_SYSTEM_CONFIGURATION"); p != "" {
+		files[0] = p
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		files = append(files, filepath.Join(home, ".discographer"))
+	}
+	vals, _, err := settings.Load(files)
+	if err != nil {
+		return err
+	}
+	if v := vals["configPath"]; v != "" {
+		e.config = v
+	}
+	if v := vals["cachePath"]; v != "" {
+		e.cache = v
+	}
+	return nil
+}
+
+func (e *env) setupLog() error {
+	level, err := log.ParseLevel(e.logLevel)
+	if err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	e.log = log.NewWithOptions(e.stderr, log.Options{Level: level, Prefix: "disco"})
+	switch e.logFormat {
+	case "text":
+	case "json":
+		e.log.SetFormatter(log.JSONFormatter)
+	default:
+		return fmt.Errorf("--log-format %q: want text or json", e.logFormat)
+	}
+	return nil
+}
+
+// cacheDir is the cache folder: --cache, else CONFIG/cache.
+func (e *env) cacheDir() string {
+	if e.cache != "" {
+		return e.cache
+	}
+	return filepath.Join(e.config, "cache")
+}

@@ -1,0 +1,78 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"strings"
+
+	"github.com/disco-build/disco/runtime/loader"
+	"github.com/disco-build/disco/runtime/plan"
+	"github.com/peterbourgon/ff/v3/ffcli"
+)
+
+type evalFlags struct {
+	machine, group, format string
+}
+
+func (e *env) evalCommand() *ffcli.Command {
+	var f evalFlags
+	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.StringVar(&f.machine, "machine", "", "only the machine with this name (any group)")
+	fs.StringVar(&f.group, "group", "", "only the machines of this group")
+	fs.StringVar(&f.format, "format", "text", "output format: text or json")
+	return &ffcli.Command{
+		Name:       "eval",
+		ShortUsage: "disco eval [--machine NAME] [--group G] [--format text|json]",
+		ShortHelp:  "print the resolved build plan",
+		LongHelp: strings.TrimSpace(`
+Evaluates the configuration (every *.star file at the config root, and any
+discographer tree under it), validates it, fills in defaults and prints the
+build plan: for people as text (the default), for scripts as canonical
+JSON in which every value carries the file:line:col it came from. Each
+machine's digest covers its plan without positions.
+
+Examples:
+  disco -C examples/starlark eval
+  disco -C examples/legacy eval --machine web --format json`),
+		FlagSet: fs,
+		Exec: func(ctx context.Context, args []string) error {
+			if len(args) > 0 {
+				return usagef("eval takes no arguments (got %q)", args)
+			}
+			if f.format != "text" && f.format != "json" {
+				return usagef("--format %q: want text or json", f.format)
+			}
+			return e.runEval(ctx, f)
+		},
+	}
+}
+
+func (e *env) runEval(ctx context.Context, f evalFlags) error {
+	p, err := e.loadPlan(ctx)
+	if err != nil {
+		return err
+	}
+	machines, err := loader.Select(p, f.machine, f.group)
+	if err != nil {
+		return err
+	}
+	if f.format == "json" {
+		b, err := plan.Document(machines)
+		if err != nil {
+			return err
+		}
+		_, err = e.stdout.Write(b)
+		return err
+	}
+	return plan.WriteText(e.stdout, machines)
+}
+
+// loadPlan reads, defaults and validates the whole configuration.
+func (e *env) loadPlan(ctx context.Context) (*plan.Plan, error) {
+	p, notices, err := loader.Load(ctx, loader.Options{Root: e.config, Cache: e.cacheDir()})
+	for _, n := range notices {
+		e.log.Info(n)
+	}
+	return p, err
+}
