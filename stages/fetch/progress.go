@@ -91,6 +91,7 @@ func (r *Renderer) draw() {
 	fill := int(frac * width)
 	line := fmt.Sprintf("[%s%s] %d/%d packages %s/%s %s", strings.Repeat("=", fill), strings.Repeat(" ", width-fill),
 		r.finished, r.items, mib(got), mib(r.total), r.current)
+	line = strings.TrimRight(line, " ")
 	if line != r.line {
 		fmt.Fprint(r.w, "\r\x1b[K"+line)
 		r.line = line
