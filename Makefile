@@ -1,0 +1,35 @@
+# disco — run `make help` for the targets.
+GO ?= go
+export GOFLAGS ?= -buildvcs=false
+
+.PHONY: help deps build test lint race bench example
+help: ## show this help
+	@awk -F':.*## ' '/^[a-z-]+:.*## /{printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+build: ## build bin/disco
+	$(GO) build -o bin/disco ./cmd/disco
+
+test: ## run every test (goldens, oracles against rpm/dnf/e2fsprogs)
+	$(GO) test ./...
+
+lint: ## gofmt, go vet, and go.mod tidiness
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt wants to change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) mod tidy && git diff --exit-code go.mod go.sum || (echo "go mod tidy changed go.mod/go.sum"; exit 1)
+
+race: ## run the race detector where goroutines meet (fetch, store)
+	$(GO) test -race ./stages/fetch/... ./stages/store/...
+
+bench: ## Go benchmarks (eval of 1,000 machines, parsers, writers)
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./runtime/... ./stages/...
+
+example: build ## evaluate the examples
+	bin/disco -C examples/starlark eval
+
+deps: ## install the Debian/Ubuntu packages the tests and builds use (needs root or sudo)
+	$(SUDO) apt-get update -qq
+	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_PACKAGES) >/dev/null
+
+DEB_PACKAGES = git make rpm createrepo-c dnf python3-rpm python3-dnf e2fsprogs squashfs-tools \
+	qemu-utils gdisk dosfstools mtools
+SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
