@@ -74,3 +74,13 @@ machine(name = "db", group = "prod", packages = ["pg"])
 		t.Fatalf("machines = %s", got)
 	}
 }
+
+func TestCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	fsys := fstest.MapFS{"a.star": {Data: []byte("def f():\n  for i in range(1 << 40):\n    pass\nf()\n")}}
+	_, err := Eval(ctx, Options{FS: fsys})
+	if err == nil || !strings.Contains(err.Error(), "context canceled") {
+		t.Fatalf("got %v, want cancellation", err)
+	}
+}
