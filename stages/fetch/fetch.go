@@ -37,7 +37,8 @@ type Options struct {
 
 	// Verify, if set, runs on the complete, hash-checked file before it is
 	// renamed into the store (e.g. an OpenPGP signature check). An error
-	// fails the item without trying other URLs.
+	// fails the item without trying other URLs. It may be called from
+	// several goroutines at once.
 	Verify func(name, path string) error
 
 	Progress func(Event)                                      // receives Events, one call at a time

@@ -352,3 +352,58 @@ func TestCancel(t *testing.T) {
 	}
 	r.stored()
 }
+
+func TestAttemptTimeoutThenResume(t *testing.T) {
+	r := newRig(t)
+	a, data := r.item("a", "/a.rpm", 1, 100_000)
+	r.srv.fault("/a.rpm", dripFirst(data, 1000, 20*time.Millisecond))
+	r.opts.RequestTimeout = 300 * time.Millisecond
+	if _, err := r.fetch(a); err != nil {
+		t.Fatal(err)
+	}
+	r.stored(a)
+	rs := r.retries()
+	if len(rs) != 1 || !errors.Is(rs[0].Err, errTimeout) {
+		t.Fatalf("retries %+v, want one timeout", rs)
+	}
+	got := r.srv.rangesOf("/a.rpm")
+	if len(got) != 2 || got[0] != "" || !strings.HasPrefix(got[1], "bytes=") || got[1] == "bytes=0-" {
+		t.Errorf("Range headers %q, want a resume", got)
+	}
+}
+
+func TestServerIgnoresRange(t *testing.T) {
+	r := newRig(t)
+	a, data := r.item("a", "/a.rpm", 1, 100_000)
+	r.srv.fault("/a.rpm", ignoreRange(data, truncateFirst(data, 30_000)))
+	s, err := r.fetch(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.stored(a)
+	if got := r.srv.rangesOf("/a.rpm"); !slices.Equal(got, []string{"", "bytes=30000-"}) || s.Bytes != 130_000 {
+		t.Errorf("Range headers %q, %d bytes received", got, s.Bytes)
+	}
+}
+
+func TestStoreFailureNotRetried(t *testing.T) {
+	r := newRig(t)
+	a, _ := r.item("a", "/a.rpm", 1, 1000)
+	// A file where the object's fan-out directory should be.
+	os.WriteFile(filepath.Join(r.st.Dir(), "sha256", a.SHA256[:2]), nil, 0o644)
+	_, err := r.fetch(a)
+	if err == nil || len(r.sleeps) != 0 || r.srv.hitCount("/a.rpm") != 0 {
+		t.Fatalf("fetch = %v after %d sleeps, %d requests", err, len(r.sleeps), r.srv.hitCount("/a.rpm"))
+	}
+}
+
+func TestCommitFailureNotRetried(t *testing.T) {
+	r := newRig(t)
+	a, _ := r.item("a", "/a.rpm", 1, 1000)
+	r.opts.Verify = func(name, path string) error { return os.Remove(path) } // the rename will fail
+	_, err := r.fetch(a)
+	if err == nil || len(r.sleeps) != 0 || r.srv.hitCount("/a.rpm") != 1 {
+		t.Fatalf("fetch = %v after %d sleeps, %d requests", err, len(r.sleeps), r.srv.hitCount("/a.rpm"))
+	}
+	r.stored()
+}

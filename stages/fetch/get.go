@@ -92,6 +92,7 @@ func (d *download) checkLength(t *store.Temp) error {
 	case t.Size() < d.it.Size:
 		return fmt.Errorf("truncated: body ended after %d of %d bytes", t.Size(), d.it.Size)
 	default:
+		t.Reset()
 		return permanent(fmt.Errorf("size mismatch: want %d bytes, got more", d.it.Size))
 	}
 }

@@ -104,10 +104,14 @@ func (d *download) commit(t *store.Temp) error {
 		}
 	}
 	err := t.Commit(check)
-	if errors.Is(err, store.ErrMismatch) {
-		return permanent(err)
+	switch {
+	case err == nil || isFinal(err):
+		return err
+	case errors.Is(err, store.ErrMismatch):
+		return permanent(err) // this mirror's bytes are wrong; another's may not be
+	default:
+		return final(err) // the store itself failed; no URL can help
 	}
-	return err
 }
 
 func (d *download) partial() (*store.Temp, error) {

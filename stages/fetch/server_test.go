@@ -194,3 +194,37 @@ func blob(seed uint64, n int) ([]byte, string) {
 	s := sha256.Sum256(b)
 	return b, hex.EncodeToString(s[:])
 }
+
+// dripFirst sends data slowly (a chunk every `every`) on the first request,
+// never stalling but taking long.
+func dripFirst(data []byte, chunk int, every time.Duration) fault {
+	return func(w http.ResponseWriter, r *http.Request, n int) bool {
+		if n > 1 {
+			return false
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+		for off := 0; off < len(data); off += chunk {
+			w.Write(data[off:min(off+chunk, len(data))])
+			w.(http.Flusher).Flush()
+			select {
+			case <-r.Context().Done():
+				return true
+			case <-time.After(every):
+			}
+		}
+		return true
+	}
+}
+
+// ignoreRange serves the whole file with 200 to every request after the
+// first, as servers without Range support do.
+func ignoreRange(data []byte, first fault) fault {
+	return func(w http.ResponseWriter, r *http.Request, n int) bool {
+		if n == 1 {
+			return first(w, r, n)
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+		w.Write(data)
+		return true
+	}
+}
