@@ -1,7 +1,11 @@
 package legacy
 
 import (
+	"bytes"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -107,5 +111,59 @@ func TestExampleScriptletsRun(t *testing.T) {
 	}
 	if !strings.Contains(out["machine/etc/hosts"], "127.0.1.1\tweb.prod web\n") {
 		t.Errorf("hosts %q", out["machine/etc/hosts"])
+	}
+}
+
+// TestExampleAnywhere copies the example tree (links as links) to two
+// places: the canonical plans equal the one read in place.
+func TestExampleAnywhere(t *testing.T) {
+	want, err := plan.Canonical(mustRead(t, example).machines)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		dst := filepath.Join(t.TempDir(), "checkout", strconv.Itoa(i))
+		copyTree(t, example, dst)
+		got, err := plan.Canonical(mustRead(t, dst).machines)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("plan of the copy at %s differs", dst)
+		}
+	}
+}
+
+// copyTree copies src to dst, keeping symlinks as symlinks and the x bit.
+func copyTree(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		to := filepath.Join(dst, rel)
+		switch {
+		case d.IsDir():
+			return os.MkdirAll(to, 0o755)
+		case d.Type()&fs.ModeSymlink != 0:
+			target, err := os.Readlink(p)
+			if err != nil {
+				return err
+			}
+			return os.Symlink(target, to)
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(to, data, info.Mode().Perm())
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
