@@ -136,10 +136,16 @@ func (e *env) applySettings() error {
 	if p := os.Getenv("DISCO_SYSTEM_CONFIGURATION"); p != "" {
 		files[0] = p
 	}
-	if home, err := os.UserHomeDir(); err == nil {
+	home, herr := os.UserHomeDir()
+	if herr == nil {
 		files = append(files, filepath.Join(home, ".discographer"))
 	}
-	vals, _, err := settings.Load(files)
+	// The files may refer to $HOME (and ~), as when bash sourced them; no
+	// other environment variable leaks into them.
+	onlyHome := func(name string) (string, bool) {
+		return home, name == "HOME" && herr == nil
+	}
+	vals, _, err := settings.LoadEnv(files, onlyHome)
 	if err != nil {
 		return err
 	}

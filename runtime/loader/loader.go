@@ -16,6 +16,7 @@ import (
 
 	"github.com/disco-build/disco/runtime/configfs"
 	"github.com/disco-build/disco/runtime/eval"
+	"github.com/disco-build/disco/runtime/legacy"
 	"github.com/disco-build/disco/runtime/plan"
 )
 
@@ -37,9 +38,14 @@ func Load(ctx context.Context, opts Options) (*plan.Plan, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	var old []*plan.Machine
-	var notices []string // LEGACY-WIRE
-
+	var notices []string
+	old, err := legacy.Read(ctx, opts.Root, legacy.Options{
+		Cache:  opts.Cache,
+		Notify: func(n legacy.Notice) { notices = append(notices, n.String()) },
+	})
+	if err != nil {
+		return nil, notices, err
+	}
 	p := &plan.Plan{Machines: append(star, old...)}
 	if len(p.Machines) == 0 {
 		return nil, notices, fmt.Errorf("%s: no machines found (no *.star file declares one and there is no discographer tree)", opts.Root)
