@@ -25,6 +25,7 @@ bench: ## Go benchmarks (eval of 1,000 machines, parsers, writers)
 
 example: build ## evaluate the examples
 	bin/disco -C examples/starlark eval
+	bin/disco -C examples/legacy eval
 
 deps: ## install the Debian/Ubuntu packages the tests and builds use (needs root or sudo)
 	$(SUDO) apt-get update -qq

@@ -10,14 +10,14 @@ import (
 
 func TestCheckNameRules(t *testing.T) {
 	cases := map[string]string{
-		"web":     "",
-		"web-01":  "",
-		"a":       "2 to 63",
-		"9web":    "digit",
-		"-web":    "'-'",
-		"Web":     "upper case",
-		"web.lan": "'.'",
-		"web_1":   "only a-z",
+		"web":                   "",
+		"web-01":                "",
+		"a":                     "2 to 63",
+		"9web":                  "digit",
+		"-web":                  "'-'",
+		"Web":                   "upper case",
+		"web.lan":               "'.'",
+		"web_1":                 "only a-z",
 		strings.Repeat("a", 64): "2 to 63",
 	}
 	for name, want := range cases {
