@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -45,6 +46,8 @@ type Options struct {
 	Now      func() time.Time                                 // clock for Summary.Duration (default time.Now)
 	Sleep    func(ctx context.Context, d time.Duration) error // backoff sleeper (default: timer or ctx)
 	Getenv   func(string) string                              // environment for proxies (default os.Getenv)
+	// TLS, if set, configures HTTPS (e.g. RootCAs for a private mirror).
+	TLS *tls.Config
 	// DialContext, if set, replaces the network dialer (tests use it to
 	// give loopback servers host names).
 	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"golang.org/x/net/http/httpproxy"
@@ -40,6 +41,7 @@ func newClientSet(o Options) *clientSet {
 		MaxIdleConnsPerHost: o.PerHost,
 		IdleConnTimeout:     90 * time.Second,
 		TLSHandshakeTimeout: 30 * time.Second,
+		TLSClientConfig:     o.TLS,
 		// Packages are already compressed, and transparent gzip would
 		// break Range resumption and the byte count.
 		DisableCompression: true,
@@ -78,8 +80,11 @@ func withProxy(ctx context.Context, proxy string) (context.Context, error) {
 	case NoProxy:
 		return context.WithValue(ctx, proxyKey{}, &url.URL{Path: NoProxy}), nil
 	}
+	if !strings.Contains(proxy, "://") {
+		proxy = "http://" + proxy // as HTTP_PROXY allows
+	}
 	u, err := url.Parse(proxy)
-	if err != nil || u.Host == "" {
+	if err != nil || u.Host == "" || strings.ContainsAny(u.Host, " ") {
 		return nil, fmt.Errorf("proxy %q: not a URL like http://host:port", proxy)
 	}
 	return context.WithValue(ctx, proxyKey{}, u), nil

@@ -1,8 +1,14 @@
 package fetch
 
 import (
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 )
 
 // TestProxies routes made-up host names to loopback servers and checks
@@ -60,4 +66,42 @@ func TestBadProxyFailsItem(t *testing.T) {
 	if err == nil || r.srv.hitCount("/a.rpm") != 0 {
 		t.Fatalf("fetch with bad proxy = %v", err)
 	}
+}
+
+func TestProxyWithoutScheme(t *testing.T) {
+	r := newRig(t)
+	names := map[string]string{"mirror.test:80": hostOf(r.srv.Server)}
+	dial := dialer(names)
+	proxy := newProxy(t, dial)
+	names["proxy.test:3128"] = hostOf(proxy.Server)
+	r.opts.DialContext = dial
+	a, _ := r.item("a", "/a.rpm", 1, 3000)
+	a.URLs, a.Proxy = []string{"http://mirror.test/a.rpm"}, "proxy.test:3128"
+	if _, err := r.fetch(a); err != nil {
+		t.Fatal(err)
+	}
+	if got := proxy.seen(); !slices.Equal(got, []string{"mirror.test"}) {
+		t.Errorf("proxy saw %q", got)
+	}
+}
+
+func TestHTTPS(t *testing.T) {
+	r := newRig(t)
+	data, sum := blob(1, 50_000)
+	r.srv.add("/a.rpm", data)
+	tlsSrv := httptest.NewUnstartedServer(r.srv.Config.Handler)
+	tlsSrv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake is expected
+	tlsSrv.StartTLS()
+	defer tlsSrv.Close()
+	r.opts.StallTimeout = 10 * time.Second // handshakes are slow under -race
+	a := Item{Name: "a", URLs: []string{tlsSrv.URL + "/a.rpm"}, SHA256: sum, Size: 50_000}
+	r.opts.Retries = -1
+	if _, err := r.fetch(a); err == nil || !strings.Contains(err.Error(), "certificate") {
+		t.Fatalf("fetch from an unknown CA = %v, want a certificate error", err)
+	}
+	r.opts.TLS = tlsSrv.Client().Transport.(*http.Transport).TLSClientConfig
+	if _, err := r.fetch(a); err != nil {
+		t.Fatal(err)
+	}
+	r.stored(a)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"io"
 	"math/rand/v2"
@@ -186,11 +187,11 @@ func dialer(names map[string]string) func(context.Context, string, string) (net.
 func hostOf(s *httptest.Server) string { return strings.TrimPrefix(s.URL, "http://") }
 
 func blob(seed uint64, n int) ([]byte, string) {
+	var key [32]byte
+	binary.LittleEndian.PutUint64(key[:], seed)
+	key[31] = 2
 	b := make([]byte, n)
-	r := rand.New(rand.NewPCG(seed, 2))
-	for i := range b {
-		b[i] = byte(r.Uint32())
-	}
+	rand.NewChaCha8(key).Read(b)
 	s := sha256.Sum256(b)
 	return b, hex.EncodeToString(s[:])
 }

@@ -22,8 +22,8 @@ func TestChildPut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for round := range 3 {
-		for i := range 40 {
+	for round := range 2 {
+		for i := range 30 {
 			data, sum := blob(uint64(i), 200_000)
 			if err := s.Put(sum, bytes.NewReader(data)); err != nil {
 				t.Fatalf("round %d object %d: %v", round, i, err)
@@ -59,13 +59,13 @@ func TestTwoProcesses(t *testing.T) {
 			t.Fatalf("child %d did not run the puts:\n%s", i, outs[i])
 		}
 	}
-	for i := range 40 {
+	for i := range 30 {
 		_, sum := blob(uint64(i), 200_000)
 		if err := s.Check(sum); err != nil {
 			t.Error(err)
 		}
 	}
-	if e := entries(t, s); len(e) != 80 {
-		t.Errorf("store holds %d files, want 40 objects + 40 markers (no temp files): %s", len(e), fmt.Sprint(e))
+	if e := entries(t, s); len(e) != 60 {
+		t.Errorf("store holds %d files, want 30 objects + 30 markers (no temp files): %s", len(e), fmt.Sprint(e))
 	}
 }

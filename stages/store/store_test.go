@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -17,11 +18,11 @@ import (
 )
 
 func blob(seed uint64, n int) ([]byte, string) {
+	var key [32]byte
+	binary.LittleEndian.PutUint64(key[:], seed)
+	key[31] = 1
 	b := make([]byte, n)
-	r := rand.New(rand.NewPCG(seed, 1))
-	for i := range b {
-		b[i] = byte(r.Uint32())
-	}
+	rand.NewChaCha8(key).Read(b)
 	s := sha256.Sum256(b)
 	return b, hex.EncodeToString(s[:])
 }
