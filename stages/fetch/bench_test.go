@@ -17,7 +17,8 @@ import (
 
 // BenchmarkFetch300MiB fetches 300 packages of 1 MiB of random bytes over
 // loopback HTTP: cold (into an empty store: download, hash, fsync, rename)
-// and warm (all present: a marker check per package).
+// and warm (all present: a marker check per package, or with
+// VerifyAlways a full rehash).
 func BenchmarkFetch300MiB(b *testing.B) {
 	const n, size = 300, 1 << 20
 	dir := b.TempDir()
@@ -56,12 +57,21 @@ func BenchmarkFetch300MiB(b *testing.B) {
 	if _, err := New(warm, Options{}).Fetch(context.Background(), items); err != nil {
 		b.Fatal(err)
 	}
-	b.Run("warm", func(b *testing.B) {
-		b.SetBytes(n * size)
-		for i := 0; i < b.N; i++ {
-			if s, err := New(warm, Options{}).Fetch(context.Background(), items); err != nil || s.FromCache != n {
-				b.Fatalf("%+v %v", s, err)
+	rehash, err := store.Open(warm.Dir(), store.WithVerify(store.VerifyAlways))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		st   *store.Store
+	}{{"warm", warm}, {"warm-rehash", rehash}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(n * size)
+			for i := 0; i < b.N; i++ {
+				if s, err := New(c.st, Options{}).Fetch(context.Background(), items); err != nil || s.FromCache != n {
+					b.Fatalf("%+v %v", s, err)
+				}
 			}
-		}
-	})
+		})
+	}
 }

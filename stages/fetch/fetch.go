@@ -29,7 +29,7 @@ const NoProxy = "_none_"
 // Options configure a Fetcher. Zero values take the defaults noted.
 type Options struct {
 	Parallel       int           // items fetched at once (default 6)
-	PerHost        int           // requests in flight per host (default 4)
+	PerHost        int           // requests in flight per host of the first URL, redirects not counted (default 4)
 	Retries        int           // retries per URL after the first attempt (default 4; negative = none)
 	BackoffBase    time.Duration // delay before the first retry, doubled each time (default 500ms)
 	BackoffMax     time.Duration // longest delay (default 30s)
