@@ -12,7 +12,8 @@
 // otherwise each candidate URL is tried in order (mirror failover). On one
 // URL, transient failures (network errors, HTTP 5xx/408/429, a stall with no
 // bytes for StallTimeout, a per-attempt timeout, a truncated body) are
-// retried with exponential backoff, resuming the partial download with an
+// retried with exponential backoff (longer if the server sends
+// Retry-After, never beyond BackoffMax), resuming the partial download with an
 // HTTP Range request; the partial file is kept for the whole run, also
 // across mirrors, since every mirror serves the same bytes. Permanent
 // failures (other HTTP 4xx, missing files, a wrong size or sha256) move on

@@ -3,6 +3,7 @@ package fetch
 import (
 	"context"
 	"errors"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -406,4 +407,29 @@ func TestCommitFailureNotRetried(t *testing.T) {
 		t.Fatalf("fetch = %v after %d sleeps, %d requests", err, len(r.sleeps), r.srv.hitCount("/a.rpm"))
 	}
 	r.stored()
+}
+
+func TestRetryAfterHonoured(t *testing.T) {
+	r := newRig(t)
+	a, _ := r.item("a", "/a.rpm", 1, 1000)
+	r.srv.fault("/a.rpm", func(w http.ResponseWriter, req *http.Request, n int) bool {
+		switch n {
+		case 1:
+			w.Header().Set("Retry-After", "7")
+		case 2:
+			w.Header().Set("Retry-After", "600") // more than BackoffMax
+		default:
+			return false
+		}
+		http.Error(w, "busy", http.StatusServiceUnavailable)
+		return true
+	})
+	r.opts.BackoffMax = time.Minute
+	if _, err := r.fetch(a); err != nil {
+		t.Fatal(err)
+	}
+	if want := []time.Duration{7 * time.Second, time.Minute}; !slices.Equal(r.sleeps, want) {
+		t.Errorf("sleeps %v, want %v", r.sleeps, want)
+	}
+	r.stored(a)
 }

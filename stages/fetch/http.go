@@ -77,7 +77,7 @@ func (d *download) startAt(resp *http.Response, t *store.Temp) error {
 		t.Reset()
 		return fmt.Errorf("HTTP %s for bytes from %d", resp.Status, t.Size())
 	case code >= 500 || code == http.StatusRequestTimeout || code == http.StatusTooManyRequests:
-		return fmt.Errorf("HTTP %s", resp.Status)
+		return retryAfter(fmt.Errorf("HTTP %s", resp.Status), resp.Header.Get("Retry-After"), d.f.opts.Now)
 	default:
 		return permanent(fmt.Errorf("HTTP %s", resp.Status))
 	}

@@ -65,7 +65,7 @@ func (d *download) tryURL(ctx context.Context, u string) error {
 		if isPermanent(err) || attempt > d.f.opts.Retries || ctx.Err() != nil {
 			return err
 		}
-		delay := min(d.f.opts.BackoffBase<<(attempt-1), d.f.opts.BackoffMax)
+		delay := min(max(d.f.opts.BackoffBase<<(attempt-1), serverWait(err)), d.f.opts.BackoffMax)
 		d.f.emit(Event{Kind: Retry, Name: d.it.Name, URL: u, Attempt: attempt, Delay: delay, Err: err})
 		if serr := d.f.opts.Sleep(ctx, delay); serr != nil {
 			return fmt.Errorf("%w (while waiting to retry after: %w)", serr, err)
