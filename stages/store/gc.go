@@ -12,7 +12,9 @@ import (
 // their object, and temporary files older than the store's temp max age
 // (by the store's clock; younger ones may belong to a running download).
 // It returns how many objects and temporary files it removed and their
-// total size. Files it does not recognise are left alone.
+// total size. Files it does not recognise are left alone. keep must hold
+// every sum any lock in use names: an object not in keep is removed even if
+// another process has only just stored it.
 func (s *Store) GC(keep map[string]bool) (removed int, bytes int64, err error) {
 	prefixes, err := readDirNames(filepath.Join(s.dir, "sha256"))
 	if err != nil {
