@@ -1,0 +1,19 @@
+// Package solve is disco's dependency resolver: given the packages of
+// several repositories, it picks the set of packages that satisfies install
+// requests the way dnf (libsolv) would pick it.
+//
+// Entry point: Resolve(ctx, universe, request, opts) returns a Result (the
+// chosen packages sorted by name, arch and EVR, each with the dependency
+// that pulled it in) or an *UnsolvableError whose problems read like dnf's
+// ("nothing provides libfoo needed by bar-1-1.x86_64 needed by request bar").
+//
+// It is hand-written rather than built on a generic SAT library because the
+// answer must be the one dnf gives, not merely a valid one: libsolv decides
+// in a fixed order (jobs first, then unresolved dependency rules, easy ones
+// before ambiguous ones) and chooses among alternatives by a policy (repo
+// priority, best architecture, newest version, obsoletes, packages
+// recommended by already chosen ones, avoiding old versions, shared
+// versioned provides), then minimises. The engine here is a small CDCL
+// solver (watched literals, first-UIP learning, backjumping) driven by those
+// same decision rules, proven against dnf by the package's oracle test.
+package solve

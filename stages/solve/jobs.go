@@ -1,0 +1,91 @@
+package solve
+
+import (
+	"strings"
+
+	"github.com/disco-build/disco/stages/rpmver"
+)
+
+// job is one install spec and the best candidates it selects.
+type job struct {
+	spec  string
+	cands []int32
+}
+
+// addJobs selects each spec's candidates as dnf install does (name.arch,
+// then name, then provides and files; name matches also bring in packages
+// that obsolete them) and keeps only the best ones, as dnf's best=True
+// forces. It returns dnf-like problems for specs that match nothing.
+func (s *solver) addJobs(specs []string) []string {
+	var probs []string
+	for _, spec := range specs {
+		cands, byName := s.selectSpec(spec)
+		if len(cands) == 0 {
+			probs = append(probs, "no match for argument: "+spec)
+			continue
+		}
+		if byName {
+			cands = s.addObsoleters(cands)
+		}
+		best := s.policyFilter(cands, modeRecommend)
+		if len(cands) == 1 {
+			// libsolv exempts a job naming one package from multilib rules.
+			s.jobNames[s.pool.pkg(cands[0]).Name] = true
+		}
+		s.jobs = append(s.jobs, job{spec: spec, cands: sortUnique(best)})
+	}
+	return probs
+}
+
+func (s *solver) selectSpec(spec string) (cands []int32, byName bool) {
+	pl := s.pool
+	if i := strings.LastIndexByte(spec, '.'); i > 0 {
+		name, arch := spec[:i], spec[i+1:]
+		if _, known := archPolicies[arch]; known || arch == "noarch" || arch == "i586" || arch == "i486" || arch == "i386" {
+			for _, v := range pl.byName[name] {
+				if pl.pkg(v).Arch == arch {
+					cands = append(cands, v)
+				}
+			}
+			if len(cands) > 0 {
+				return cands, true
+			}
+		}
+	}
+	if vs := pl.byName[spec]; len(vs) > 0 {
+		return append([]int32{}, vs...), true
+	}
+	d, err := rpmver.ParseDep(spec)
+	if err != nil || d.IsRich() {
+		return nil, false
+	}
+	return append([]int32{}, pl.whatProvides(d)...), false
+}
+
+// addObsoleters adds the packages whose Obsoletes match a candidate.
+func (s *solver) addObsoleters(cands []int32) []int32 {
+	in := map[int32]bool{}
+	for _, c := range cands {
+		in[c] = true
+	}
+	out := append([]int32{}, cands...)
+	for i, p := range s.pool.pkgs {
+		v := int32(i + 1)
+		if in[v] {
+			continue
+		}
+		for _, d := range p.Obsoletes {
+			hit := false
+			for _, q := range s.pool.obsoletedBy(d) {
+				if in[q] {
+					hit = true
+				}
+			}
+			if hit {
+				out = append(out, v)
+				break
+			}
+		}
+	}
+	return sortUnique(out)
+}

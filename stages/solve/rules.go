@@ -1,0 +1,209 @@
+package solve
+
+import (
+	"fmt"
+
+	"github.com/disco-build/disco/stages/rpmver"
+)
+
+type ruleKind uint8
+
+const (
+	kindJob ruleKind = iota
+	kindRequires
+	kindConflicts
+	kindObsoletes
+	kindSameName
+	kindInfarch
+	kindLearnt
+)
+
+// rule is a clause: at least one literal must hold (v installed, -v not).
+type rule struct {
+	lits []int32
+	kind ruleKind
+	pkg  int32      // the package whose dependency made the rule
+	dep  rpmver.Dep // that dependency
+	job  int        // for kindJob: index into solver.jobs
+}
+
+// buildRules adds the package rules for everything reachable from the
+// jobs, in libsolv's order: each job candidate's closure breadth first,
+// then packages sharing a name with an added one, then multilib rules.
+func (s *solver) buildRules() error {
+	added := make([]bool, len(s.pool.pkgs)+1)
+	var queue []int32
+	drain := func() error {
+		for len(queue) > 0 {
+			v := queue[0]
+			queue = queue[1:]
+			if added[v] {
+				continue
+			}
+			added[v] = true
+			next, err := s.addPkgRules(v)
+			if err != nil {
+				return err
+			}
+			for _, q := range next {
+				if !added[q] {
+					queue = append(queue, q)
+				}
+			}
+		}
+		return nil
+	}
+	for _, j := range s.jobs {
+		for _, c := range j.cands {
+			queue = append(queue, c)
+			if err := drain(); err != nil {
+				return err
+			}
+		}
+	}
+	for grew := true; grew; {
+		grew = false
+		for v := 1; v < len(added); v++ {
+			if !added[v] {
+				continue
+			}
+			for _, q := range s.pool.byName[s.pool.pkg(int32(v)).Name] {
+				if !added[q] {
+					queue = append(queue, q)
+					grew = true
+				}
+			}
+		}
+		if err := drain(); err != nil {
+			return err
+		}
+	}
+	s.added = added
+	s.addInfarchRules(added)
+	for i := range s.jobs {
+		s.addRule(&rule{lits: append([]int32{}, s.jobs[i].cands...), kind: kindJob, job: i})
+	}
+	return nil
+}
+
+// addPkgRules adds v's requires, conflicts, obsoletes and same-name rules
+// and returns the packages to visit next (providers of its requires and
+// recommends).
+func (s *solver) addPkgRules(v int32) ([]int32, error) {
+	p := s.pool.pkg(v)
+	var next []int32
+	for _, d := range p.Requires {
+		clauses, err := s.depClauses(d, false)
+		if err != nil {
+			return nil, fmt.Errorf("solve: %s requires %s: %w", NEVRA(p.Package), d, err)
+		}
+		for _, c := range clauses {
+			s.addRule(&rule{lits: append([]int32{-v}, c...), kind: kindRequires, pkg: v, dep: d})
+			for _, l := range c {
+				if l > 0 {
+					next = append(next, l)
+				}
+			}
+		}
+	}
+	for _, d := range p.Conflicts {
+		clauses, err := s.depClauses(d, true)
+		if err != nil {
+			return nil, fmt.Errorf("solve: %s conflicts %s: %w", NEVRA(p.Package), d, err)
+		}
+		for _, c := range clauses {
+			if len(c) == 1 && c[0] == -v {
+				continue // rpm ignores a package conflicting with itself
+			}
+			s.addRule(&rule{lits: append([]int32{-v}, c...), kind: kindConflicts, pkg: v, dep: d})
+		}
+	}
+	for _, d := range p.Obsoletes {
+		for _, q := range s.pool.obsoletedBy(d) {
+			if q != v {
+				s.addRule(&rule{lits: []int32{-v, -q}, kind: kindObsoletes, pkg: v, dep: d})
+			}
+		}
+	}
+	for _, q := range s.pool.byName[p.Name] {
+		if q != v && !s.sameNameDone[[2]int32{q, v}] && colorMatch(p, s.pool.pkg(q)) {
+			s.sameNameDone[[2]int32{v, q}] = true
+			s.addRule(&rule{lits: []int32{-v, -q}, kind: kindSameName, pkg: v})
+		}
+	}
+	for _, d := range p.Recommends {
+		if !d.IsRich() {
+			next = append(next, s.pool.whatProvides(d)...)
+		}
+	}
+	return next, nil
+}
+
+// depClauses returns the clauses (without the owner literal) that make a
+// dependency hold, or with conflict, not hold.
+func (s *solver) depClauses(d rpmver.Dep, conflict bool) ([][]int32, error) {
+	if !d.IsRich() {
+		prov := s.pool.whatProvides(d)
+		if !conflict {
+			return [][]int32{append([]int32{}, prov...)}, nil
+		}
+		out := make([][]int32, len(prov))
+		for i, q := range prov {
+			out[i] = []int32{-q}
+		}
+		return out, nil
+	}
+	r, err := rpmver.ParseRich(d.Name)
+	if err != nil {
+		return nil, err
+	}
+	f, err := s.pool.richForm(r, conflict)
+	if err != nil {
+		return nil, err
+	}
+	return cnf(f)
+}
+
+// addInfarchRules keeps an inferior-arch package (i686 on x86_64) from
+// being installed without its best-arch twin of the same name and EVR,
+// when such a twin exists, as libsolv's infarch rules do; names selected
+// by a job are exempt.
+func (s *solver) addInfarchRules(added []bool) {
+	done := map[string]bool{}
+	for v := 1; v < len(added); v++ {
+		if !added[v] {
+			continue
+		}
+		name := s.pool.pkg(int32(v)).Name
+		if done[name] || s.jobNames[name] {
+			continue
+		}
+		done[name] = true
+		group := s.pool.byName[name]
+		best := 0
+		for _, q := range group {
+			if a := s.pool.pkg(q).archScore; a > 1 && (best == 0 || a < best) {
+				best = a
+			}
+		}
+		for _, q := range group {
+			pq := s.pool.pkg(q)
+			if pq.archScore <= 1 || (pq.archScore^best)&^0xffff == 0 {
+				continue
+			}
+			var twins []int32
+			for _, t := range group {
+				pt := s.pool.pkg(t)
+				if t == q || pt.Arch == pq.Arch || rpmver.LabelCompare(pt.EVR, pq.EVR) != 0 {
+					continue
+				}
+				if pt.archScore == 1 || (pt.archScore^best)&^0xffff == 0 {
+					twins = append(twins, t)
+				}
+			}
+			if len(twins) > 0 {
+				s.addRule(&rule{lits: append([]int32{-q}, twins...), kind: kindInfarch, pkg: q})
+			}
+		}
+	}
+}

@@ -1,0 +1,193 @@
+package solve
+
+import "fmt"
+
+// run searches for the solution in libsolv's order. It returns false when
+// there is none.
+func (s *solver) run() (bool, error) {
+	if s.unsat {
+		return false, nil
+	}
+	if c := s.propagate(); c >= 0 {
+		s.setUnsat(c)
+		return false, nil
+	}
+	for {
+		if err := s.ctx.Err(); err != nil {
+			return false, fmt.Errorf("solve: %w", err)
+		}
+		st := s.resolveJobs()
+		if st == stepNext {
+			st = s.resolveRules()
+		}
+		if st == stepNext && s.opts.WeakDeps {
+			st = s.installWeak()
+		}
+		if st == stepNext {
+			st = s.minimize()
+		}
+		switch st {
+		case stepUnsat:
+			return false, nil
+		case stepNext:
+			return true, nil
+		}
+	}
+}
+
+type step uint8
+
+const (
+	stepNext    step = iota // this phase is done, go on
+	stepRestart             // something changed: start over from the jobs
+	stepUnsat
+)
+
+// choose installs the best of dq and opens a branch for the rest.
+func (s *solver) choose(dq []int32, why int32) step {
+	if len(dq) > 1 {
+		dq = s.policyFilter(dq, modeChoose)
+	}
+	if len(dq) > 1 {
+		s.branches = append(s.branches, branch{level: s.curLevel() + 1, chosen: dq[0], alts: append([]int32{}, dq[1:]...)})
+	}
+	ok, jumped := s.decide(dq[0], why)
+	switch {
+	case !ok:
+		return stepUnsat
+	case jumped:
+		return stepRestart
+	}
+	return stepNext
+}
+
+func (s *solver) resolveJobs() step {
+	for _, id := range s.jobRuleIDs() {
+		dq, open := s.openPositives(s.rules[id], true)
+		if !open {
+			continue
+		}
+		if st := s.choose(dq, id); st != stepNext {
+			return st
+		}
+	}
+	return stepNext
+}
+
+func (s *solver) jobRuleIDs() []int32 {
+	var ids []int32
+	for i, r := range s.rules {
+		if r.kind == kindJob {
+			ids = append(ids, int32(i))
+		}
+	}
+	return ids
+}
+
+// openPositives returns the undecided positive literals of a rule that is
+// not yet fulfilled and whose negative literals all hold installed
+// packages (libsolv only decides such rules).
+func (s *solver) openPositives(r *rule, job bool) ([]int32, bool) {
+	var dq []int32
+	for _, l := range r.lits {
+		if l > 0 {
+			switch s.value[l] {
+			case 1:
+				return nil, false
+			case 0:
+				dq = append(dq, l)
+			}
+		} else if s.value[-l] <= 0 {
+			return nil, false
+		}
+	}
+	if job {
+		return dq, len(dq) > 0
+	}
+	return dq, len(dq) > 1
+}
+
+// resolveRules decides unfulfilled rules: first those whose best choice is
+// clear, then, from the first ambiguous one on, every one with the full
+// policy; any decision makes it look at all rules again.
+func (s *solver) resolveRules() step {
+	postponed := 0 // 0 none yet, >0 first ambiguous rule + 1, -1 deciding them
+	for i, n := 0, 0; ; i, n = i+1, n+1 {
+		if n >= len(s.rules) {
+			if postponed <= 0 {
+				return stepNext
+			}
+			i, postponed, n = postponed-1, -1, 0
+		}
+		if i >= len(s.rules) {
+			i = 0
+		}
+		r := s.rules[i]
+		if r.kind == kindJob {
+			continue
+		}
+		dq, open := s.openPositives(r, false)
+		if !open {
+			continue
+		}
+		if postponed >= 0 {
+			dq = s.policyFilter(dq, modeNoReorder)
+			if len(dq) > 1 {
+				if postponed == 0 {
+					postponed = i + 1
+				}
+				continue
+			}
+		}
+		if st := s.choose(dq, int32(i)); st != stepNext {
+			return st
+		}
+		n = -1
+	}
+}
+
+// minimize revisits the earliest choice where an alternative ended up
+// installed anyway (or was recommended while the choice was not) and takes
+// that alternative instead, as libsolv's minimisation step does.
+func (s *solver) minimize() step {
+	s.updateRecommended()
+	found, foundAlt := -1, -1
+	for bi := len(s.branches) - 1; bi >= 0; bi-- {
+		b := s.branches[bi]
+		recAlt := -1
+		hit := false
+		for ai, p := range b.alts {
+			if p == 0 {
+				continue
+			}
+			if s.value[p] > 0 && s.level[p] > b.level-1 && p != b.chosen {
+				found, foundAlt, hit = bi, ai, true
+				break
+			}
+			if recAlt < 0 && (s.recd[p] || s.supplementing(p)) {
+				recAlt = ai
+			}
+		}
+		if !hit && recAlt >= 0 && s.value[b.chosen] > 0 && s.level[b.chosen] == b.level &&
+			!(s.recd[b.chosen] || s.supplementing(b.chosen)) {
+			found, foundAlt = bi, recAlt
+		}
+	}
+	if found < 0 {
+		return stepNext
+	}
+	b := &s.branches[found]
+	p := b.alts[foundAlt]
+	b.alts[foundAlt] = 0
+	lvl := b.level - 1
+	why := s.why[b.chosen]
+	keep := *b
+	s.backjump(lvl)
+	// Keep the (now exhausted) branch so that it is not revisited.
+	s.branches = append(s.branches, branch{level: lvl + 1, chosen: p, alts: keep.alts})
+	ok, _ := s.decide(p, why)
+	if !ok {
+		return stepUnsat
+	}
+	return stepRestart
+}

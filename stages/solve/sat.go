@@ -1,0 +1,257 @@
+package solve
+
+import "context"
+
+// solver holds the clauses and the assignment of one resolution.
+type solver struct {
+	ctx  context.Context
+	pool *pool
+	opts Options
+
+	jobs         []job
+	jobNames     map[string]bool
+	rules        []*rule
+	watches      [][]int32 // by litIndex: rules watching that literal
+	sameNameDone map[[2]int32]bool
+	added        []bool
+
+	value    []int8  // by variable: 1 installed, -1 not, 0 undecided
+	level    []int32 // decision level of the assignment
+	reason   []int32 // rule that forced it, -1 for a decision
+	why      []int32 // rule whose choice installed a decided package
+	trail    []int32
+	trailLim []int
+	head     int
+	unsat    bool     // a conflict at level 0
+	conflict int32    // the rule of that conflict, -1 if none
+	branches []branch // open alternatives, for minimisation
+	recIdx   int      // trail prefix folded into recommended
+	recd     map[int32]bool
+	rejected map[int32]int // weak candidates that could not be installed
+}
+
+// branch records a choice among several candidates.
+type branch struct {
+	level  int32 // the level the choice opened
+	chosen int32
+	alts   []int32
+}
+
+func newSolver(ctx context.Context, pl *pool, opts Options) *solver {
+	n := len(pl.pkgs) + 1
+	return &solver{
+		ctx: ctx, pool: pl, opts: opts, jobNames: map[string]bool{},
+		watches: make([][]int32, 2*n), sameNameDone: map[[2]int32]bool{},
+		value: make([]int8, n), level: make([]int32, n), reason: make([]int32, n),
+		why: make([]int32, n), conflict: -1, recd: map[int32]bool{}, rejected: map[int32]int{},
+	}
+}
+
+func litIndex(l int32) int32 {
+	if l < 0 {
+		return -2*l + 1
+	}
+	return 2 * l
+}
+
+func abs(l int32) int32 {
+	if l < 0 {
+		return -l
+	}
+	return l
+}
+
+// litValue is 1 when l holds, -1 when it is false, 0 when undecided.
+func (s *solver) litValue(l int32) int8 {
+	if l < 0 {
+		return -s.value[-l]
+	}
+	return s.value[l]
+}
+
+func (s *solver) curLevel() int32 { return int32(len(s.trailLim)) }
+
+// addRule stores a rule; a unit rule is asserted at level 0.
+func (s *solver) addRule(r *rule) int32 {
+	id := int32(len(s.rules))
+	s.rules = append(s.rules, r)
+	switch len(r.lits) {
+	case 0:
+		s.setUnsat(id)
+	case 1:
+		s.assertTop(r.lits[0], id)
+	default:
+		s.watches[litIndex(r.lits[0])] = append(s.watches[litIndex(r.lits[0])], id)
+		s.watches[litIndex(r.lits[1])] = append(s.watches[litIndex(r.lits[1])], id)
+	}
+	return id
+}
+
+func (s *solver) setUnsat(id int32) {
+	if !s.unsat {
+		s.unsat, s.conflict = true, id
+	}
+}
+
+// assertTop sets a literal at level 0 (rules are added before any decision).
+func (s *solver) assertTop(l, id int32) {
+	switch s.litValue(l) {
+	case 1:
+	case -1:
+		s.setUnsat(id)
+	default:
+		s.assign(l, id)
+	}
+}
+
+func (s *solver) assign(l, reason int32) {
+	v := abs(l)
+	if l > 0 {
+		s.value[v] = 1
+	} else {
+		s.value[v] = -1
+	}
+	s.level[v] = s.curLevel()
+	s.reason[v] = reason
+	s.trail = append(s.trail, l)
+}
+
+// propagate runs unit propagation; it returns a falsified rule or -1.
+func (s *solver) propagate() int32 {
+	for s.head < len(s.trail) {
+		f := -s.trail[s.head] // this literal just became false
+		s.head++
+		ws := s.watches[litIndex(f)]
+		kept := ws[:0]
+		for i := 0; i < len(ws); i++ {
+			id := ws[i]
+			lits := s.rules[id].lits
+			if lits[0] == f {
+				lits[0], lits[1] = lits[1], lits[0]
+			}
+			if s.litValue(lits[0]) == 1 {
+				kept = append(kept, id)
+				continue
+			}
+			moved := false
+			for k := 2; k < len(lits); k++ {
+				if s.litValue(lits[k]) != -1 {
+					lits[1], lits[k] = lits[k], lits[1]
+					s.watches[litIndex(lits[1])] = append(s.watches[litIndex(lits[1])], id)
+					moved = true
+					break
+				}
+			}
+			if moved {
+				continue
+			}
+			kept = append(kept, id)
+			if s.litValue(lits[0]) == -1 {
+				kept = append(kept, ws[i+1:]...)
+				s.watches[litIndex(f)] = kept
+				return id
+			}
+			s.assign(lits[0], id)
+		}
+		s.watches[litIndex(f)] = kept
+	}
+	return -1
+}
+
+// decide opens a level installing v (chosen by rule why); on a conflict it
+// learns, backjumps and re-propagates. It returns false when the conflict
+// is at level 0 (no solution) and reports whether it backjumped.
+func (s *solver) decide(v, why int32) (ok, backjumped bool) {
+	s.trailLim = append(s.trailLim, len(s.trail))
+	s.assign(v, -1)
+	s.why[v] = why
+	c := s.propagate()
+	for c >= 0 {
+		backjumped = true
+		if s.curLevel() == 0 {
+			s.setUnsat(c)
+			return false, true
+		}
+		learnt, bj := s.analyze(c)
+		s.backjump(bj)
+		id := int32(len(s.rules))
+		s.rules = append(s.rules, &rule{lits: learnt, kind: kindLearnt})
+		if len(learnt) > 1 {
+			s.watches[litIndex(learnt[0])] = append(s.watches[litIndex(learnt[0])], id)
+			s.watches[litIndex(learnt[1])] = append(s.watches[litIndex(learnt[1])], id)
+		}
+		s.assign(learnt[0], id)
+		c = s.propagate()
+	}
+	return true, backjumped
+}
+
+// analyze derives a first-UIP clause from conflict rule c; it returns the
+// clause (asserting literal first, then one of the highest other level)
+// and the level to jump back to.
+func (s *solver) analyze(c int32) ([]int32, int32) {
+	seen := map[int32]bool{}
+	learnt := []int32{0}
+	counter := 0
+	var p int32
+	idx := len(s.trail) - 1
+	for {
+		for _, q := range s.rules[c].lits {
+			v := abs(q)
+			if (p != 0 && q == p) || seen[v] || s.level[v] == 0 {
+				continue
+			}
+			seen[v] = true
+			if s.level[v] == s.curLevel() {
+				counter++
+			} else {
+				learnt = append(learnt, q)
+			}
+		}
+		for !seen[abs(s.trail[idx])] {
+			idx--
+		}
+		p = s.trail[idx]
+		idx--
+		counter--
+		if counter == 0 {
+			break
+		}
+		c = s.reason[abs(p)]
+	}
+	learnt[0] = -p
+	bj := int32(0)
+	for i := 1; i < len(learnt); i++ {
+		if l := s.level[abs(learnt[i])]; l > bj {
+			bj = l
+			learnt[1], learnt[i] = learnt[i], learnt[1]
+		}
+	}
+	return learnt, bj
+}
+
+// backjump undoes every assignment above level lvl.
+func (s *solver) backjump(lvl int32) {
+	if lvl >= s.curLevel() {
+		return
+	}
+	start := s.trailLim[lvl]
+	for _, l := range s.trail[start:] {
+		v := abs(l)
+		s.value[v], s.level[v], s.reason[v], s.why[v] = 0, 0, 0, 0
+	}
+	s.trail = s.trail[:start]
+	s.trailLim = s.trailLim[:lvl]
+	s.head = start
+	if s.recIdx > start {
+		s.recIdx, s.recd = 0, map[int32]bool{}
+	}
+	j := 0
+	for _, b := range s.branches {
+		if b.level <= lvl {
+			s.branches[j] = b
+			j++
+		}
+	}
+	s.branches = s.branches[:j]
+}
