@@ -1,0 +1,107 @@
+package lockfile
+
+import (
+	"fmt"
+	"io"
+	"sort"
+
+	"github.com/disco-build/disco/stages/rpmver"
+)
+
+// Change is one package difference between two resolutions of a machine.
+type Change struct {
+	Kind string // "added", "removed", "upgraded", "downgraded", "changed"
+	Name string
+	Arch string
+	Old  string // EVR before (empty when added)
+	New  string // EVR after (empty when removed)
+}
+
+func (c Change) String() string {
+	switch c.Kind {
+	case "added":
+		return fmt.Sprintf("+ %s-%s.%s", c.Name, c.New, c.Arch)
+	case "removed":
+		return fmt.Sprintf("- %s-%s.%s", c.Name, c.Old, c.Arch)
+	}
+	return fmt.Sprintf("~ %s.%s %s -> %s (%s)", c.Name, c.Arch, c.Old, c.New, c.Kind)
+}
+
+// Diff compares a machine's old and new packages, keyed by name.arch, in
+// name order. A nil old means everything was added.
+func Diff(old, cur *Machine) []Change {
+	before := index(old)
+	after := index(cur)
+	var keys []string
+	for k := range before {
+		keys = append(keys, k)
+	}
+	for k := range after {
+		if _, ok := before[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	var out []Change
+	for _, k := range keys {
+		if c, ok := change(before[k], after[k]); ok {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func index(m *Machine) map[string]*Package {
+	idx := map[string]*Package{}
+	if m == nil {
+		return idx
+	}
+	for i := range m.Packages {
+		p := &m.Packages[i]
+		idx[p.Name+"."+p.Arch] = p
+	}
+	return idx
+}
+
+func change(a, b *Package) (Change, bool) {
+	switch {
+	case a == nil:
+		return Change{Kind: "added", Name: b.Name, Arch: b.Arch, New: b.EVR()}, true
+	case b == nil:
+		return Change{Kind: "removed", Name: a.Name, Arch: a.Arch, Old: a.EVR()}, true
+	}
+	c := Change{Name: a.Name, Arch: a.Arch, Old: a.EVR(), New: b.EVR()}
+	cmp := rpmver.LabelCompare(evr(a), evr(b))
+	switch {
+	case cmp < 0:
+		c.Kind = "upgraded"
+	case cmp > 0:
+		c.Kind = "downgraded"
+	case a.SHA256 != b.SHA256 || a.Repo != b.Repo:
+		c.Kind = "changed"
+	default:
+		return c, false
+	}
+	return c, true
+}
+
+func evr(p *Package) rpmver.EVR {
+	return rpmver.EVR{Epoch: p.Epoch, HasEpoch: true, Version: p.Version, Release: p.Release}
+}
+
+// WriteChanges prints a machine's changes, one per line, or "no changes".
+func WriteChanges(w io.Writer, id string, changes []Change) error {
+	if len(changes) == 0 {
+		_, err := fmt.Fprintf(w, "%s: no changes\n", id)
+		return err
+	}
+	if _, err := fmt.Fprintf(w, "%s: %d changes\n", id, len(changes)); err != nil {
+		return err
+	}
+	for _, c := range changes {
+		if _, err := fmt.Fprintf(w, "  %s\n", c); err != nil {
+			return err
+		}
+	}
+	return nil
+}

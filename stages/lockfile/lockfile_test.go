@@ -1,0 +1,68 @@
+package lockfile
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func pkg(name, ver, rel, arch, sum string) Package {
+	return Package{Name: name, Version: ver, Release: rel, Arch: arch, Repo: "base", Location: "Packages/" + name + ".rpm", SHA256: sum, Size: 10}
+}
+
+func TestRoundTripAndOrder(t *testing.T) {
+	l := New()
+	l.Machines["prod/web"] = &Machine{Digest: "sha256:x", Repos: []Repo{{ID: "z"}, {ID: "a"}},
+		Packages: []Package{pkg("zsh", "5", "1", "x86_64", "1"), pkg("bash", "5", "1", "x86_64", "2")}}
+	path := filepath.Join(t.TempDir(), Name)
+	if err := l.WriteFile(path); err != nil {
+		t.Fatal(err)
+	}
+	first, _ := os.ReadFile(path)
+	if strings.Index(string(first), "bash") > strings.Index(string(first), "zsh") {
+		t.Errorf("packages not sorted:\n%s", first)
+	}
+	back, err := Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := back.Marshal()
+	if string(again) != string(first) {
+		t.Errorf("round trip changed bytes")
+	}
+	if _, err := Parse("x", []byte(`{"version": 1, "machines": {}, "extra": 1}`)); err == nil {
+		t.Errorf("unknown field accepted")
+	}
+	if _, err := Parse("x", []byte(`{"version": 9, "machines": {}}`)); err == nil || !strings.Contains(err.Error(), "version 9") {
+		t.Errorf("future version: %v", err)
+	}
+	missing, err := Read(filepath.Join(t.TempDir(), "none"))
+	if err != nil || len(missing.Machines) != 0 {
+		t.Errorf("missing lock: %v", err)
+	}
+}
+
+func TestDiff(t *testing.T) {
+	old := &Machine{Packages: []Package{pkg("bash", "5.1", "1", "x86_64", "a"), pkg("grep", "3", "1", "x86_64", "b"),
+		pkg("sed", "4.9", "1", "x86_64", "c"), pkg("tar", "1.3", "1", "x86_64", "d")}}
+	cur := &Machine{Packages: []Package{pkg("bash", "5.2", "1", "x86_64", "e"), pkg("sed", "4.8", "1", "x86_64", "f"),
+		pkg("tar", "1.3", "1", "x86_64", "g"), pkg("zsh", "5", "1", "x86_64", "h")}}
+	var got []string
+	for _, c := range Diff(old, cur) {
+		got = append(got, c.String())
+	}
+	want := []string{
+		"~ bash.x86_64 5.1-1 -> 5.2-1 (upgraded)",
+		"- grep-3-1.x86_64",
+		"~ sed.x86_64 4.9-1 -> 4.8-1 (downgraded)",
+		"~ tar.x86_64 1.3-1 -> 1.3-1 (changed)",
+		"+ zsh-5-1.x86_64",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("Diff:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if d := Diff(cur, cur); len(d) != 0 {
+		t.Errorf("self diff: %v", d)
+	}
+}
