@@ -28,8 +28,9 @@ func (s *solver) addJobs(specs []string) []string {
 			cands = s.addObsoleters(cands)
 		}
 		best := s.policyFilter(cands, modeRecommend)
-		if len(cands) == 1 {
-			// libsolv exempts a job naming one package from multilib rules.
+		if s.oneName(cands) {
+			// A job for one package name exempts that name from the
+			// multilib (infarch) rules, as libsolv's jobtodisablelist does.
 			s.jobNames[s.pool.pkg(cands[0]).Name] = true
 		}
 		s.jobs = append(s.jobs, job{spec: spec, cands: sortUnique(best)})
@@ -48,7 +49,8 @@ func (s *solver) selectSpec(spec string) (cands []int32, byName bool) {
 				}
 			}
 			if len(cands) > 0 {
-				return cands, true
+				// dnf adds no obsoleting packages to a name.arch request.
+				return cands, false
 			}
 		}
 	}
@@ -76,7 +78,7 @@ func (s *solver) addObsoleters(cands []int32) []int32 {
 		}
 		for _, d := range p.Obsoletes {
 			hit := false
-			for _, q := range s.pool.obsoletedBy(d) {
+			for _, q := range s.pool.obsoletedBy(p, d) {
 				if in[q] {
 					hit = true
 				}
@@ -88,4 +90,13 @@ func (s *solver) addObsoleters(cands []int32) []int32 {
 		}
 	}
 	return sortUnique(out)
+}
+
+func (s *solver) oneName(cands []int32) bool {
+	for _, c := range cands {
+		if s.pool.pkg(c).Name != s.pool.pkg(cands[0]).Name {
+			return false
+		}
+	}
+	return true
 }
