@@ -257,9 +257,26 @@ func TestSizes(t *testing.T) {
 	if _, err := Write(f, es, o); err == nil || !strings.Contains(err.Error(), "too small") {
 		t.Errorf("Write into half of MinSize: %v, want a too small error", err)
 	}
-	o.Size = 300 << 20 // several groups, a journal, reserved blocks
+	// Three groups, a file crossing group 1's backup superblock, reserved
+	// blocks.
+	es = append(es, Entry{Path: "/large", Mode: S_IFREG | 0o644, Size: 150 << 20, Mtime: 8,
+		Open: func() (io.ReadCloser, error) { return io.NopCloser(io.LimitReader(&pattern{}, 150<<20)), nil }})
+	o.Size = 300 << 20
 	o.ReservedPercent = 5
-	fsck(t, writeImage(t, es, o))
+	img := writeImage(t, es, o)
+	fsck(t, img)
+	verifyTree(t, img, es)
+}
+
+// pattern is an endless non-zero byte stream.
+type pattern struct{ off int }
+
+func (r *pattern) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte((r.off+i)%251 + 1)
+	}
+	r.off += len(p)
+	return len(p), nil
 }
 
 func TestRejects(t *testing.T) {
@@ -276,6 +293,56 @@ func TestRejects(t *testing.T) {
 	} {
 		if _, err := MinSize(es, testOpts()); err == nil {
 			t.Errorf("%+v: accepted", es)
+		}
+	}
+}
+
+// TestSparseFileOnDisk feeds a real 5 GiB sparse file (past 32-bit sizes)
+// so the hole-skipping path is used, and reads its marks back by block.
+func TestSparseFileOnDisk(t *testing.T) {
+	needOracle(t)
+	const size = 5 << 30
+	src := t.TempDir() + "/sparse"
+	f, err := os.Create(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	marks := map[int64]string{0: "first", 3 << 30: "middle", size - 10: "last"}
+	for off, s := range marks {
+		if _, err := f.WriteAt([]byte(s), off); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.Truncate(size); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	e := Entry{Path: "/big", Mode: S_IFREG | 0o600, Size: size, Mtime: 1,
+		Open: func() (io.ReadCloser, error) { return os.Open(src) }}
+	img := writeImage(t, []Entry{e}, testOpts())
+	fsck(t, img)
+	offs := []int64{0, 3 << 30, size - 10}
+	var cmds []string
+	for _, off := range offs {
+		cmds = append(cmds, fmt.Sprintf("bmap /big %d", off/blockSize))
+	}
+	cmds = append(cmds, "stat /big")
+	out := debugfs(t, img, cmds)
+	if !strings.Contains(out[3], "Size: 5368709120") || !strings.Contains(out[3], "Blockcount: 24\n") {
+		t.Errorf("want 5 GiB with 3 blocks:\n%s", out[3])
+	}
+	fsImg, err := os.Open(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fsImg.Close()
+	for i, off := range offs {
+		s := marks[off]
+		blk := atoi(t, strings.TrimSpace(out[i]))
+		got := make([]byte, len(s))
+		fsImg.ReadAt(got, blk*blockSize+off%blockSize)
+		if string(got) != s {
+			t.Errorf("offset %d: read %q, want %q", off, got, s)
 		}
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"syscall"
 )
 
 const readSize = 1 << 20
@@ -38,9 +40,19 @@ func (img *image) writeFile(n *inode, buf []byte) error {
 		return fmt.Errorf("%s: %w", n.path, err)
 	}
 	defer rc.Close()
-	var lblk uint32
-	for left := n.size; left > 0; {
-		want := int(min(int64(len(buf)), left))
+	src := &source{r: rc, size: n.size}
+	if err := src.init(); err != nil {
+		return fmt.Errorf("%s: %w", n.path, err)
+	}
+	for {
+		pos, end, err := src.nextData()
+		if err != nil {
+			return fmt.Errorf("%s: %w", n.path, err)
+		}
+		if pos >= n.size {
+			break
+		}
+		want := int(min(int64(len(buf)), end-pos))
 		if _, err := io.ReadFull(rc, buf[:want]); err != nil {
 			if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 				return fmt.Errorf("%s: content shorter than size %d", n.path, n.size)
@@ -49,20 +61,88 @@ func (img *image) writeFile(n *inode, buf []byte) error {
 		}
 		nb := (want + blockSize - 1) / blockSize
 		clear(buf[want : nb*blockSize])
-		if err := img.putData(n, lblk, buf[:nb*blockSize]); err != nil {
+		if err := img.putData(n, uint32(pos/blockSize), buf[:nb*blockSize]); err != nil {
 			return err
 		}
-		lblk += uint32(nb)
-		left -= int64(want)
+		src.pos += int64(want)
 	}
-	var one [1]byte
-	if k, _ := rc.Read(one[:]); k > 0 {
-		return fmt.Errorf("%s: content longer than size %d", n.path, n.size)
+	if err := src.atEOF(); err != nil {
+		return fmt.Errorf("%s: %w", n.path, err)
 	}
 	if err := rc.Close(); err != nil {
 		return fmt.Errorf("%s: %w", n.path, err)
 	}
 	img.data += n.size
+	return nil
+}
+
+// source reads a file's content; when it is an *os.File it skips holes
+// with SEEK_DATA/SEEK_HOLE instead of reading their zeros.
+type source struct {
+	r    io.Reader
+	f    *os.File
+	size int64
+	pos  int64 // next offset to read, block-aligned until the last read
+	end  int64 // end of the current data run
+}
+
+const (
+	seekData = 3
+	seekHole = 4
+)
+
+func (s *source) init() error {
+	s.end = s.size
+	f, ok := s.r.(*os.File)
+	if !ok {
+		return nil
+	}
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		return nil
+	}
+	if fi.Size() != s.size {
+		return fmt.Errorf("file has %d bytes, entry says %d", fi.Size(), s.size)
+	}
+	s.f, s.end = f, 0
+	return nil
+}
+
+// nextData returns where to read next and the end of that data run.
+func (s *source) nextData() (int64, int64, error) {
+	if s.f == nil || s.pos < s.end {
+		return s.pos, s.end, nil
+	}
+	data, err := s.f.Seek(s.pos, seekData)
+	if errors.Is(err, syscall.ENXIO) {
+		s.pos = s.size // only a hole is left
+		return s.pos, s.size, nil
+	}
+	if err != nil { // no hole support: read everything
+		s.f, s.end = nil, s.size
+		return s.pos, s.end, nil
+	}
+	hole, err := s.f.Seek(data, seekHole)
+	if err != nil {
+		return 0, 0, err
+	}
+	s.pos = data &^ (blockSize - 1)
+	s.end = min(s.size, (hole+blockSize-1)&^(blockSize-1))
+	if _, err := s.f.Seek(s.pos, io.SeekStart); err != nil {
+		return 0, 0, err
+	}
+	return s.pos, s.end, nil
+}
+
+// atEOF fails when the content goes on past the entry's size.
+func (s *source) atEOF() error {
+	if s.f != nil {
+		return nil // size checked by Stat
+	}
+	var one [1]byte
+	if k, _ := s.r.Read(one[:]); k > 0 {
+		return fmt.Errorf("content longer than size %d", s.size)
+	}
 	return nil
 }
 

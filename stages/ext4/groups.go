@@ -70,9 +70,7 @@ func (img *image) blockBitmap(gi uint32) []byte {
 	start, end := img.groupRange(gi)
 	b := make([]byte, blockSize)
 	copy(b, img.a.used[start/8:(end+7)/8])
-	for i := end - start; i < blocksPerGroup; i++ {
-		b[i/8] |= 1 << (i % 8)
-	}
+	setBits(b, uint32(end-start), blocksPerGroup)
 	return b
 }
 
@@ -88,12 +86,21 @@ func (img *image) usedInodes(gi uint32) uint32 {
 
 func inodeBitmap(used, ipg uint32) []byte {
 	b := make([]byte, blockSize)
-	for i := uint32(0); i < blockSize*8; i++ {
-		if i < used || i >= ipg {
-			b[i/8] |= 1 << (i % 8)
-		}
-	}
+	setBits(b, 0, used)
+	setBits(b, ipg, blockSize*8)
 	return b
+}
+
+// setBits sets bits [from, to) of b.
+func setBits(b []byte, from, to uint32) {
+	for i := from; i < to; i++ {
+		if i%8 == 0 && i+8 <= to {
+			b[i/8] = 0xFF
+			i += 7
+			continue
+		}
+		b[i/8] |= 1 << (i % 8)
+	}
 }
 
 func (img *image) dirsPerGroup() []uint32 {

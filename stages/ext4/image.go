@@ -19,6 +19,7 @@ type image struct {
 	data   int64       // content bytes stored
 	over   uint64      // overhead blocks (metadata and journal)
 	gdt    []byte      // group descriptor table
+	used   uint64      // blocks in use, known once all are allocated
 }
 
 type groupDesc struct {
@@ -41,6 +42,7 @@ func (img *image) write() (Stats, error) {
 		{"writing files", img.writeFiles},
 		{"writing inode tables", img.writeInodes},
 		{"writing bitmaps and descriptors", img.writeGroups},
+		{"counting blocks", func() error { img.used = img.a.countUsed(0, img.g.blocks); return nil }},
 		{"writing superblocks", img.writeSupers},
 		{"writing last block", img.padEnd},
 	}
@@ -190,7 +192,7 @@ func (img *image) padEnd() error {
 }
 
 func (img *image) stats() Stats {
-	used := img.a.countUsed(0, img.g.blocks)
+	used := img.used
 	inodes := img.g.ipg * img.g.groups
 	return Stats{
 		Size:       int64(img.g.blocks) * blockSize,

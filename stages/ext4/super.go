@@ -47,11 +47,10 @@ func (img *image) writeSupers() error {
 func (img *image) superblock(b []byte, group uint32) {
 	g, o := img.g, img.opts
 	s := leBytes{b}
-	used := img.a.countUsed(0, g.blocks)
 	s.put32(0x00, g.ipg*g.groups)
 	put64split(s, 0x04, 0x150, g.blocks)
 	put64split(s, 0x08, 0x154, g.reserved)
-	put64split(s, 0x0C, 0x158, g.blocks-used)
+	put64split(s, 0x0C, 0x158, g.blocks-img.used)
 	s.put32(0x10, g.ipg*g.groups-img.t.maxIno)
 	s.put32(0x18, 2) // log2(4096) - 10
 	s.put32(0x1C, 2)
