@@ -41,4 +41,19 @@ type Package struct {
 	// filelists.xml is loaded it is every file. FilesComplete tells which.
 	Files         []string
 	FilesComplete bool
+	// FileTypes is nil when every entry of Files is a plain file, else it has
+	// one entry per entry of Files.
+	FileTypes []FileType
 }
+
+// FileType tells what kind of entry of Package.Files a path is, as
+// filelists.xml and primary.xml mark it.
+type FileType uint8
+
+// The file types of rpm-md: a plain file (no type attribute), a directory,
+// and a ghost (owned, but not in the payload).
+const (
+	FilePlain FileType = iota
+	FileDir
+	FileGhost
+)

@@ -1,0 +1,81 @@
+package repo_test
+
+import (
+	"bytes"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/disco-build/disco/stages/repo"
+	"github.com/disco-build/disco/stages/repo/repotest"
+)
+
+var (
+	primary60kOnce sync.Once
+	primary60k     []byte
+)
+
+func primary60kXML(b *testing.B) []byte {
+	primary60kOnce.Do(func() {
+		var buf bytes.Buffer
+		if err := repotest.WritePrimary(&buf, repotest.Spec{Packages: 60000, Seed: 1}); err != nil {
+			b.Fatal(err)
+		}
+		primary60k = buf.Bytes()
+	})
+	return primary60k
+}
+
+// BenchmarkPrimary60k parses an uncompressed 60,000-package primary.xml.
+func BenchmarkPrimary60k(b *testing.B) {
+	data := primary60kXML(b)
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	defer cpuMetric(b)()
+	for i := 0; i < b.N; i++ {
+		pk, err := repo.ReadPrimary(bytes.NewReader(data), "primary.xml")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(pk) != 60000 {
+			b.Fatalf("got %d packages", len(pk))
+		}
+	}
+}
+
+// cpuMetric reports the process CPU time per op, which the load of other
+// processes on a shared machine disturbs less than wall time.
+func cpuMetric(b *testing.B) func() {
+	start := cpuTime()
+	return func() {
+		b.ReportMetric(float64((cpuTime()-start).Milliseconds())/float64(b.N), "cpu-ms/op")
+	}
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkCache60k decodes the cache entry of a 60,000-package primary.
+func BenchmarkCache60k(b *testing.B) {
+	pkgs, err := repo.ReadPrimary(bytes.NewReader(primary60kXML(b)), "primary.xml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	enc, err := repo.EncodePackagesForTest(pkgs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(enc)))
+	b.ResetTimer()
+	defer cpuMetric(b)()
+	for i := 0; i < b.N; i++ {
+		got, err := repo.DecodePackagesForTest(enc)
+		if err != nil || len(got) != len(pkgs) {
+			b.Fatal(err, len(got))
+		}
+	}
+}

@@ -1,0 +1,84 @@
+package repo
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// Cache keeps parsed metadata in a directory, one file per metadata file,
+// named by the metadata file's checksum: the same primary.xml (by content)
+// is parsed once. Each cache file carries a SHA-256 of its payload; an entry
+// that fails it (or fails to decode) is a miss, and is rewritten.
+type Cache struct {
+	Dir string
+}
+
+// NewCache returns a cache in dir (created on first write).
+func NewCache(dir string) *Cache { return &Cache{Dir: dir} }
+
+const cacheMagic = "DISCOMD\x01"
+
+func (c *Cache) path(kind string, ck Checksum) string {
+	return filepath.Join(c.Dir, fmt.Sprintf("%s-%s-%s.bin", kind, ck.Type, ck.Value))
+}
+
+// get returns the packages stored for the metadata file, if a sound entry
+// exists.
+func (c *Cache) get(kind string, ck Checksum) ([]*Package, bool) {
+	data, err := os.ReadFile(c.path(kind, ck))
+	if err != nil {
+		return nil, false
+	}
+	payload, ok := checkCacheFile(data)
+	if !ok {
+		return nil, false
+	}
+	pkgs, err := decodePackages(payload)
+	if err != nil {
+		return nil, false
+	}
+	return pkgs, true
+}
+
+func checkCacheFile(data []byte) ([]byte, bool) {
+	hdr := len(cacheMagic) + sha256.Size
+	if len(data) < hdr || string(data[:len(cacheMagic)]) != cacheMagic {
+		return nil, false
+	}
+	sum := sha256.Sum256(data[hdr:])
+	if !bytes.Equal(sum[:], data[len(cacheMagic):hdr]) {
+		return nil, false
+	}
+	return data[hdr:], true
+}
+
+// put stores pkgs for the metadata file: written to a temporary name in the
+// same directory, then renamed, so readers never see half a file.
+func (c *Cache) put(kind string, ck Checksum, pkgs []*Package) error {
+	payload, err := encodePackages(pkgs)
+	if err != nil {
+		return fmt.Errorf("metadata cache: encoding %s: %w", kind, err)
+	}
+	sum := sha256.Sum256(payload)
+	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
+		return fmt.Errorf("metadata cache: %w", err)
+	}
+	f, err := os.CreateTemp(c.Dir, ".tmp-"+kind+"-*")
+	if err != nil {
+		return fmt.Errorf("metadata cache: %w", err)
+	}
+	_, err = f.Write(append(append([]byte(cacheMagic), sum[:]...), payload...))
+	err = errors.Join(err, f.Close())
+	if err == nil {
+		err = os.Rename(f.Name(), c.path(kind, ck))
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("metadata cache: writing %s: %w", c.path(kind, ck), err)
+	}
+	return nil
+}

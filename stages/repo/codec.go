@@ -1,0 +1,228 @@
+package repo
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	"github.com/disco-build/disco/stages/rpmver"
+)
+
+// The cache encoding of []*Package, written by hand because encoding/gob
+// decoded a 60,000-package primary slower than the XML parser read it.
+// Layout: a string table (count, then length-prefixed bytes; every string
+// of the packages once), then the packages, each a fixed sequence of
+// uvarints: string-table indexes, integers, list lengths. Decoding makes one
+// string of the whole table and one block of Deps, so it allocates little.
+
+// codecFields is the number of fields of Package the codec writes; a test
+// fails when Package grows a field the codec does not know.
+const codecFields = 25
+
+type encoder struct {
+	strs  map[string]uint64
+	table []byte
+	nstr  uint64
+	body  []byte
+}
+
+func encodePackages(pkgs []*Package) ([]byte, error) {
+	e := &encoder{strs: map[string]uint64{}}
+	e.uint(uint64(len(pkgs)))
+	for _, p := range pkgs {
+		e.pkg(p)
+	}
+	out := binary.AppendUvarint(nil, e.nstr)
+	out = append(out, e.table...)
+	return append(out, e.body...), nil
+}
+
+func (e *encoder) uint(v uint64) { e.body = binary.AppendUvarint(e.body, v) }
+func (e *encoder) int(v int64)   { e.body = binary.AppendVarint(e.body, v) }
+
+func (e *encoder) bool(b bool) {
+	if b {
+		e.uint(1)
+	} else {
+		e.uint(0)
+	}
+}
+
+func (e *encoder) str(s string) {
+	i, ok := e.strs[s]
+	if !ok {
+		i = e.nstr
+		e.nstr++
+		e.strs[s] = i
+		e.table = binary.AppendUvarint(e.table, uint64(len(s)))
+		e.table = append(e.table, s...)
+	}
+	e.uint(i)
+}
+
+func (e *encoder) evr(v rpmver.EVR) {
+	e.int(int64(v.Epoch))
+	e.bool(v.HasEpoch)
+	e.str(v.Version)
+	e.str(v.Release)
+}
+
+func (e *encoder) pkg(p *Package) {
+	e.str(p.Name)
+	e.str(p.Arch)
+	e.evr(p.EVR)
+	for _, s := range []string{p.RepoID, p.ChecksumType, p.Checksum, p.Location, p.LocationBase} {
+		e.str(s)
+	}
+	for _, n := range []int64{p.PackageSize, p.InstalledSize, p.BuildTime, p.FileTime} {
+		e.int(n)
+	}
+	e.str(p.SourceRPM)
+	e.str(p.Summary)
+	for _, l := range depLists(p) {
+		e.deps(*l)
+	}
+	e.uint(uint64(len(p.Files)))
+	for _, f := range p.Files {
+		e.str(f)
+	}
+	e.bool(p.FilesComplete)
+	e.bool(p.FileTypes != nil)
+	for _, t := range p.FileTypes {
+		e.uint(uint64(t))
+	}
+}
+
+func (e *encoder) deps(l []rpmver.Dep) {
+	e.uint(uint64(len(l)))
+	for _, d := range l {
+		e.str(d.Name)
+		flags := uint64(d.Flags) << 1
+		if d.Pre {
+			flags |= 1
+		}
+		e.uint(flags)
+		if d.Flags != rpmver.Any {
+			e.evr(d.EVR)
+		}
+	}
+}
+
+func depLists(p *Package) [8]*[]rpmver.Dep {
+	return [8]*[]rpmver.Dep{&p.Provides, &p.Requires, &p.Conflicts, &p.Obsoletes,
+		&p.Recommends, &p.Suggests, &p.Supplements, &p.Enhances}
+}
+
+// decoder reads the encoding; the first error sticks.
+type decoder struct {
+	b    []byte
+	strs []string
+	err  error
+	deps []rpmver.Dep // block the dep lists are carved from
+}
+
+var errCodec = errors.New("corrupt cache encoding")
+
+func (d *decoder) uint() uint64 {
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.fail()
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) int() int64 {
+	v, n := binary.Varint(d.b)
+	if n <= 0 {
+		d.fail()
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) fail() {
+	if d.err == nil {
+		d.err = errCodec
+	}
+	d.b = nil
+}
+
+// count reads a length that must not exceed what remains (every item
+// takes at least one byte), so corrupt input cannot ask for huge memory.
+func (d *decoder) count() int {
+	n := d.uint()
+	if n > uint64(len(d.b)) {
+		d.fail()
+		return 0
+	}
+	return int(n)
+}
+
+func (d *decoder) str() string {
+	i := d.uint()
+	if i >= uint64(len(d.strs)) {
+		d.fail()
+		return ""
+	}
+	return d.strs[i]
+}
+
+func (d *decoder) bool() bool { return d.uint() != 0 }
+
+func (d *decoder) evr() rpmver.EVR {
+	return rpmver.EVR{Epoch: int(d.int()), HasEpoch: d.bool(), Version: d.str(), Release: d.str()}
+}
+
+func decodePackages(b []byte) ([]*Package, error) {
+	d := &decoder{b: b}
+	d.table()
+	n := d.count()
+	pkgs := make([]*Package, n)
+	block := make([]Package, n)
+	for i := range pkgs {
+		pkgs[i] = &block[i]
+		d.pkg(pkgs[i])
+		if d.err != nil {
+			return nil, fmt.Errorf("package %d: %w", i, d.err)
+		}
+	}
+	if len(d.b) != 0 {
+		return nil, fmt.Errorf("%w: %d trailing bytes", errCodec, len(d.b))
+	}
+	return pkgs, nil
+}
+
+// table reads the string table into one string and slices of it.
+func (d *decoder) table() {
+	n := d.count()
+	lens := make([]int, n)
+	start := d.b
+	total := 0
+	for i := range lens {
+		l := d.count()
+		lens[i] = l
+		if l > len(d.b) {
+			d.fail()
+			return
+		}
+		d.b = d.b[l:]
+		total += l
+	}
+	// Copy the string bytes (without their length prefixes) into one string.
+	all := make([]byte, 0, total)
+	for _, l := range lens {
+		_, k := binary.Uvarint(start)
+		all = append(all, start[k:k+l]...)
+		start = start[k+l:]
+	}
+	s := string(all)
+	d.strs = make([]string, n)
+	off := 0
+	for i, l := range lens {
+		d.strs[i] = s[off : off+l]
+		off += l
+	}
+}

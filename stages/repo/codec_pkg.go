@@ -1,0 +1,55 @@
+package repo
+
+import "github.com/disco-build/disco/stages/rpmver"
+
+func (d *decoder) pkg(p *Package) {
+	p.Name = d.str()
+	p.Arch = d.str()
+	p.EVR = d.evr()
+	for _, s := range []*string{&p.RepoID, &p.ChecksumType, &p.Checksum, &p.Location, &p.LocationBase} {
+		*s = d.str()
+	}
+	for _, n := range []*int64{&p.PackageSize, &p.InstalledSize, &p.BuildTime, &p.FileTime} {
+		*n = d.int()
+	}
+	p.SourceRPM = d.str()
+	p.Summary = d.str()
+	for _, l := range depLists(p) {
+		*l = d.depList()
+	}
+	if n := d.count(); n > 0 {
+		p.Files = make([]string, n)
+		for i := range p.Files {
+			p.Files[i] = d.str()
+		}
+	}
+	p.FilesComplete = d.bool()
+	if d.bool() {
+		p.FileTypes = make([]FileType, len(p.Files))
+		for i := range p.FileTypes {
+			p.FileTypes[i] = FileType(d.uint())
+		}
+	}
+}
+
+func (d *decoder) depList() []rpmver.Dep {
+	n := d.count()
+	if n == 0 {
+		return nil
+	}
+	if len(d.deps) < n {
+		d.deps = make([]rpmver.Dep, max(n, 1<<14))
+	}
+	l := d.deps[:n:n]
+	d.deps = d.deps[n:]
+	for i := range l {
+		l[i].Name = d.str()
+		f := d.uint()
+		l[i].Pre = f&1 != 0
+		l[i].Flags = rpmver.Flags(f >> 1)
+		if l[i].Flags != rpmver.Any {
+			l[i].EVR = d.evr()
+		}
+	}
+	return l
+}

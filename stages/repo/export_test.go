@@ -1,0 +1,6 @@
+package repo
+
+var (
+	EncodePackagesForTest = encodePackages
+	DecodePackagesForTest = decodePackages
+)
