@@ -38,17 +38,17 @@ func blob(n int, seed byte) []byte {
 // short-name aliases.
 func espEntries() (entries []Entry, files map[string][]byte) {
 	files = map[string][]byte{
-		"/EFI/BOOT/BOOTX64.EFI":           blob(120_000, 1),
-		"/loader/loader.conf":             []byte("default disco.conf\ntimeout 0\n"),
-		"/loader/entries/disco.conf":      []byte("title disco\nlinux /vmlinuz\ninitrd /initrd\noptions console=ttyS0\n"),
-		"/vmlinuz":                        blob(11_000_000, 2),
-		"/initrd":                         blob(23_000_000, 3),
-		"/README.TXT":                     []byte("short exact name\n"),
-		"/empty":                          nil,
-		"/Mixed Case With Spaces.txt":     []byte("spaces\n"),
-		"/café.txt":                       []byte("unicode\n"),
-		"/.hidden":                        []byte("dot\n"),
-		"/a.b.c.d":                        []byte("dots\n"),
+		"/EFI/BOOT/BOOTX64.EFI":       blob(120_000, 1),
+		"/loader/loader.conf":         []byte("default disco.conf\ntimeout 0\n"),
+		"/loader/entries/disco.conf":  []byte("title disco\nlinux /vmlinuz\ninitrd /initrd\noptions console=ttyS0\n"),
+		"/vmlinuz":                    blob(11_000_000, 2),
+		"/initrd":                     blob(23_000_000, 3),
+		"/README.TXT":                 []byte("short exact name\n"),
+		"/empty":                      nil,
+		"/Mixed Case With Spaces.txt": []byte("spaces\n"),
+		"/café.txt":                   []byte("unicode\n"),
+		"/.hidden":                    []byte("dot\n"),
+		"/a.b.c.d":                    []byte("dots\n"),
 		"/this name is exactly longer than twenty-six characters.conf": []byte("three LFN entries\n"),
 	}
 	for i := range 12 {
