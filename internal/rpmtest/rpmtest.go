@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Pkg describes one package to build.
@@ -220,9 +221,20 @@ func sortedKeys(m map[string]string) []string {
 	return keys
 }
 
-// CreateRepo runs createrepo_c on dir, reproducibly (fixed revision and
-// timestamps, sha256 checksums).
+// CreateRepo runs createrepo_c on dir, reproducibly (fixed revision,
+// timestamps and file mtimes, sha256 checksums).
 func CreateRepo(dir string) error {
+	// primary.xml records each file's mtime: pin them.
+	rpms, err := filepath.Glob(filepath.Join(dir, "*.rpm"))
+	if err != nil {
+		return err
+	}
+	epoch := time.Unix(1700000000, 0)
+	for _, r := range rpms {
+		if err := os.Chtimes(r, epoch, epoch); err != nil {
+			return err
+		}
+	}
 	cmd := exec.Command("createrepo_c", "--quiet", "--revision", "1", "--set-timestamp-to-revision",
 		"--checksum", "sha256", "--general-compress-type", "gz", dir)
 	cmd.Env = append(os.Environ(), "SOURCE_DATE_EPOCH=1700000000")

@@ -2,16 +2,20 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
+	"path/filepath"
 	"strings"
 
 	"github.com/disco-build/disco/runtime/loader"
 	"github.com/disco-build/disco/runtime/plan"
+	"github.com/disco-build/disco/stages/lockfile"
 	"github.com/peterbourgon/ff/v3/ffcli"
 )
 
 type evalFlags struct {
 	machine, group, format string
+	locked                 bool
 }
 
 func (e *env) evalCommand() *ffcli.Command {
@@ -21,9 +25,10 @@ func (e *env) evalCommand() *ffcli.Command {
 	fs.StringVar(&f.machine, "machine", "", "only the machine with this name (any group)")
 	fs.StringVar(&f.group, "group", "", "only the machines of this group")
 	fs.StringVar(&f.format, "format", "text", "output format: text or json")
+	fs.BoolVar(&f.locked, "locked", false, "fail when a selected machine's plan changed since disco.lock was written")
 	return &ffcli.Command{
 		Name:       "eval",
-		ShortUsage: "disco eval [--machine NAME] [--group G] [--format text|json]",
+		ShortUsage: "disco eval [--machine NAME] [--group G] [--format text|json] [--locked]",
 		ShortHelp:  "print the resolved build plan",
 		LongHelp: strings.TrimSpace(`
 Evaluates the configuration (every *.star file at the config root, and any
@@ -57,6 +62,11 @@ func (e *env) runEval(ctx context.Context, f evalFlags) error {
 	if err != nil {
 		return err
 	}
+	if f.locked {
+		if err := e.checkLocked(machines); err != nil {
+			return err
+		}
+	}
 	if f.format == "json" {
 		b, err := plan.Document(machines)
 		if err != nil {
@@ -66,6 +76,29 @@ func (e *env) runEval(ctx context.Context, f evalFlags) error {
 		return err
 	}
 	return plan.WriteText(e.stdout, machines)
+}
+
+// checkLocked fails unless every machine has a lock entry made for its
+// current plan digest.
+func (e *env) checkLocked(machines []*plan.Machine) error {
+	l, err := lockfile.Read(filepath.Join(e.config, lockfile.Name))
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, m := range machines {
+		d, err := m.Digest()
+		if err != nil {
+			return err
+		}
+		switch lm := l.Machines[m.ID()]; {
+		case lm == nil:
+			errs = append(errs, plan.Errorf(m.Pos, "machine %s is not in %s; run disco lock", m.ID(), lockfile.Name))
+		case lm.Digest != d:
+			errs = append(errs, plan.Errorf(m.Pos, "machine %s changed since %s was written (digest %s, locked %s); run disco lock", m.ID(), lockfile.Name, d, lm.Digest))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // loadPlan reads, defaults and validates the whole configuration.

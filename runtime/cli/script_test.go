@@ -3,10 +3,13 @@ package cli
 import (
 	"context"
 	"flag"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
+	"github.com/disco-build/disco/internal/rpmtest"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -33,6 +36,21 @@ func TestScript(t *testing.T) {
 		Dir:                 "../../testdata/script",
 		UpdateScripts:       *update,
 		RequireExplicitExec: true,
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"mkrepo": cmdMkrepo,
+		},
+		Condition: func(cond string) (bool, error) {
+			if cond == "oracles" {
+				_, err := exec.LookPath("rpmbuild")
+				_, err2 := exec.LookPath("createrepo_c")
+				ok := err == nil && err2 == nil
+				if !ok && os.Getenv("CI") != "" {
+					return false, fmt.Errorf("rpmbuild and createrepo_c must be installed under CI")
+				}
+				return ok, nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("EXAMPLES", examples)
 			e.Setenv("HOME", filepath.Join(e.WorkDir, "home"))
@@ -40,4 +58,17 @@ func TestScript(t *testing.T) {
 			return os.MkdirAll(filepath.Join(e.WorkDir, "home"), 0o755)
 		},
 	})
+}
+
+// cmdMkrepo builds a real repository: mkrepo DIR LIST builds the packages
+// LIST describes (see rpmtest.ParseList) into DIR and runs createrepo_c.
+func cmdMkrepo(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: mkrepo DIR LIST")
+	}
+	pkgs, err := rpmtest.ParseList(ts.ReadFile(args[1]))
+	ts.Check(err)
+	dir := ts.MkAbs(args[0])
+	ts.Check(rpmtest.Build(dir, pkgs))
+	ts.Check(rpmtest.CreateRepo(dir))
 }

@@ -1,0 +1,269 @@
+package stages
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/disco-build/disco/runtime/plan"
+	"github.com/disco-build/disco/stages/lockfile"
+	"github.com/disco-build/disco/stages/repo"
+	"github.com/disco-build/disco/stages/solve"
+)
+
+// Resolver is the resolve stage: it turns a machine's packages and
+// repositories into the pinned package set of its lock entry. It loads each
+// repository once per run, however many machines use it.
+type Resolver struct {
+	root, cache string
+	client      *http.Client
+	meta        *repo.Cache
+	loaded      map[string]*loadedRepo
+}
+
+type loadedRepo struct {
+	cfg       *repo.Config
+	src       repo.Source
+	repo      *repo.Repo
+	repomd    string // sha256 of repomd.xml
+	filelists bool
+}
+
+// NewResolver returns a resolve stage for the config root (absolute) whose
+// metadata cache lives under cache/metadata.
+func NewResolver(root, cache string) *Resolver {
+	return &Resolver{
+		root: root, cache: cache,
+		client: http.DefaultClient,
+		meta:   repo.NewCache(cache + "/metadata"),
+		loaded: map[string]*loadedRepo{},
+	}
+}
+
+// Resolve resolves m. With prev and update, only the packages named in
+// update may change: every other package of prev stays at its locked
+// version.
+func (r *Resolver) Resolve(ctx context.Context, m *plan.Machine, prev *lockfile.Machine, update []string) (*lockfile.Machine, error) {
+	digest, err := m.Digest()
+	if err != nil {
+		return nil, err
+	}
+	cfgs, main, err := repoConfigs(r.root, r.cache, m)
+	if err != nil {
+		return nil, err
+	}
+	repos, err := r.loadAll(ctx, cfgs, main)
+	if err != nil {
+		return nil, err
+	}
+	universe := pin(collect(repos), prev, update)
+	names := requestNames(m)
+	if needFilelists(universe, names) {
+		if err := r.loadFilelists(ctx, repos); err != nil {
+			return nil, err
+		}
+	}
+	res, err := solve.Resolve(ctx, universe, solve.Request{Install: names}, solve.Options{
+		Arch:       m.Arch,
+		Priorities: priorities(repos),
+		WeakDeps:   weakDeps(m, main),
+	})
+	if err != nil {
+		return nil, unsolvable(m, err, prev != nil && len(update) > 0)
+	}
+	return lockEntry(digest, repos, res)
+}
+
+func requestNames(m *plan.Machine) []string {
+	names := make([]string, len(m.Packages))
+	for i, p := range m.Packages {
+		names[i] = p.Name
+	}
+	return names
+}
+
+var weakDepsSet = regexp.MustCompile(`(?m)^\s*install_weak_deps\s*=`)
+
+// weakDeps: off unless the plan asks, or a legacy yum.conf.template sets
+// install_weak_deps itself (dnf's default of on does not apply: the yum
+// discographer ran had no weak dependencies).
+func weakDeps(m *plan.Machine, main repo.Main) bool {
+	if m.WeakDeps {
+		return true
+	}
+	return m.YumConf != nil && weakDepsSet.MatchString(m.YumConf.Template) && main.InstallWeakDeps
+}
+
+func (r *Resolver) loadAll(ctx context.Context, cfgs []*repo.Config, main repo.Main) ([]*loadedRepo, error) {
+	var out []*loadedRepo
+	for _, c := range cfgs {
+		lr, err := r.load(ctx, c, main)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, lr)
+	}
+	return out, nil
+}
+
+func (r *Resolver) load(ctx context.Context, c *repo.Config, main repo.Main) (*loadedRepo, error) {
+	key := fmt.Sprintf("%s|%q|%q|%q|%q|%q", c.ID, c.BaseURLs, c.Include, c.Exclude, main.Include, main.Exclude)
+	if lr, ok := r.loaded[key]; ok {
+		return lr, nil
+	}
+	if len(c.BaseURLs) == 0 {
+		return nil, fmt.Errorf("%s:%d: repo %s: mirrorlist and metalink are not supported yet; give a baseurl", c.File, c.Line, c.ID)
+	}
+	src, err := repo.NewSource(c.BaseURLs[0], r.client)
+	if err != nil {
+		return nil, fmt.Errorf("repo %s: %w", c.ID, err)
+	}
+	sum, err := repomdSum(ctx, src)
+	if err != nil {
+		return nil, fmt.Errorf("repo %s (%s): %w", c.ID, c.BaseURLs[0], err)
+	}
+	rp, err := repo.Load(ctx, c, src, repo.Options{Cache: r.meta, Include: main.Include, Exclude: main.Exclude})
+	if err != nil {
+		return nil, fmt.Errorf("repo %s (%s): %w", c.ID, c.BaseURLs[0], err)
+	}
+	lr := &loadedRepo{cfg: c, src: src, repo: rp, repomd: sum}
+	r.loaded[key] = lr
+	return lr, nil
+}
+
+func repomdSum(ctx context.Context, src repo.Source) (string, error) {
+	rc, err := src.Open(ctx, "repodata/repomd.xml")
+	if err != nil {
+		return "", err
+	}
+	defer rc.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, rc); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func (r *Resolver) loadFilelists(ctx context.Context, repos []*loadedRepo) error {
+	for _, lr := range repos {
+		if lr.filelists {
+			continue
+		}
+		if err := lr.repo.LoadFilelists(ctx, lr.src); err != nil {
+			return fmt.Errorf("repo %s: %w", lr.cfg.ID, err)
+		}
+		lr.filelists = true
+	}
+	return nil
+}
+
+func collect(repos []*loadedRepo) []*repo.Package {
+	var out []*repo.Package
+	for _, lr := range repos {
+		out = append(out, lr.repo.Packages...)
+	}
+	return out
+}
+
+func priorities(repos []*loadedRepo) map[string]int {
+	p := map[string]int{}
+	for _, lr := range repos {
+		p[lr.cfg.ID] = lr.cfg.Priority
+	}
+	return p
+}
+
+// pin keeps, for every package of prev not named in update, only the
+// locked build, so that `disco lock --update X` changes X alone.
+func pin(universe []*repo.Package, prev *lockfile.Machine, update []string) []*repo.Package {
+	if prev == nil || len(update) == 0 {
+		return universe
+	}
+	free := map[string]bool{}
+	for _, u := range update {
+		free[u] = true
+	}
+	locked := map[string]string{}
+	for _, p := range prev.Packages {
+		if !free[p.Name] {
+			locked[p.Name+"."+p.Arch] = p.SHA256
+		}
+	}
+	var out []*repo.Package
+	for _, p := range universe {
+		if sum, ok := locked[p.Name+"."+p.Arch]; ok && sum != p.Checksum {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// needFilelists reports whether a requested path or a file dependency is
+// provided by no package's primary file list.
+func needFilelists(universe []*repo.Package, names []string) bool {
+	have := map[string]bool{}
+	for _, p := range universe {
+		if p.FilesComplete {
+			return false
+		}
+		for _, f := range p.Files {
+			have[f] = true
+		}
+	}
+	for _, n := range names {
+		if strings.HasPrefix(n, "/") && !have[n] {
+			return true
+		}
+	}
+	for _, p := range universe {
+		for _, d := range p.Requires {
+			if strings.HasPrefix(d.Name, "/") && !have[d.Name] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func unsolvable(m *plan.Machine, err error, pinned bool) error {
+	var u *solve.UnsolvableError
+	if !errors.As(err, &u) {
+		return fmt.Errorf("%s: resolving: %w", m.ID(), err)
+	}
+	msg := fmt.Sprintf("%s: %s: cannot resolve packages:\n  %s", m.Pos, m.ID(), strings.Join(u.Problems, "\n  "))
+	if pinned {
+		msg += "\n  (other packages are held at their locked versions; name them in --update too, or run disco lock without --update)"
+	}
+	return errors.New(msg)
+}
+
+func lockEntry(digest string, repos []*loadedRepo, res *solve.Result) (*lockfile.Machine, error) {
+	lm := &lockfile.Machine{Digest: digest}
+	for _, lr := range repos {
+		lm.Repos = append(lm.Repos, lockfile.Repo{ID: lr.cfg.ID, RepomdSHA256: lr.repomd})
+	}
+	sort.Slice(lm.Repos, func(i, j int) bool { return lm.Repos[i].ID < lm.Repos[j].ID })
+	for _, c := range res.Packages {
+		p := c.Package
+		if p.ChecksumType != "sha256" {
+			return nil, fmt.Errorf("repo %s: package %s has a %s checksum; disco pins sha256 (createrepo_c --checksum sha256)", p.RepoID, solve.NEVRA(p), p.ChecksumType)
+		}
+		loc := p.Location
+		if p.LocationBase != "" {
+			loc = strings.TrimSuffix(p.LocationBase, "/") + "/" + p.Location
+		}
+		lm.Packages = append(lm.Packages, lockfile.Package{
+			Name: p.Name, Epoch: p.Epoch, Version: p.Version, Release: p.Release, Arch: p.Arch,
+			Repo: p.RepoID, Location: loc, SHA256: p.Checksum, Size: p.PackageSize, BuildTime: p.BuildTime,
+		})
+	}
+	return lm, nil
+}
