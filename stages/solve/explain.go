@@ -32,7 +32,7 @@ func (s *solver) explain() []string {
 		add(s.whyNot(j.cands[0], map[int32]bool{}) + " needed by request " + j.spec)
 	}
 	if len(out) == 0 && s.conflict >= 0 {
-		add(s.describeRule(s.conflict, map[int32]bool{}))
+		add(s.describeRule(s.conflict, map[int32]bool{}) + s.requestSuffix(s.rules[s.conflict].pkg))
 	}
 	if len(out) == 0 {
 		add("conflicting requests")
@@ -94,6 +94,18 @@ func (s *solver) describeRule(id int32, visiting map[int32]bool) string {
 		}
 	}
 	return "conflicting requests"
+}
+
+// requestSuffix names the request that selected package v, if one did.
+func (s *solver) requestSuffix(v int32) string {
+	for _, j := range s.jobs {
+		for _, c := range j.cands {
+			if c == v && s.rules[s.conflict].kind == kindRequires {
+				return " needed by request " + j.spec
+			}
+		}
+	}
+	return ""
 }
 
 func (s *solver) nevra(v int32) string {

@@ -24,7 +24,14 @@ type pool struct {
 	provides map[string][]provEntry
 	files    map[string][]int32
 	byName   map[string][]int32
-	cache    map[string][]int32
+	cache    map[depKey][]int32
+}
+
+// depKey is a dependency as a map key (Pre does not change its providers).
+type depKey struct {
+	name  string
+	flags rpmver.Flags
+	evr   rpmver.EVR
 }
 
 type provEntry struct {
@@ -69,7 +76,7 @@ func newPool(universe []*repo.Package, opts Options) (*pool, error) {
 		}
 	}
 	pl := &pool{provides: map[string][]provEntry{}, files: map[string][]int32{},
-		byName: map[string][]int32{}, cache: map[string][]int32{}}
+		byName: map[string][]int32{}, cache: map[depKey][]int32{}}
 	for _, p := range universe {
 		sc, ok := scores[p.Arch]
 		if !ok || excluded(p.Name, opts.Exclude) {
@@ -119,7 +126,7 @@ func (pl *pool) pkg(v int32) *pkg { return pl.pkgs[v-1] }
 // whatProvides returns the sorted variables whose provides (or, for a
 // path, files) satisfy the simple dependency d.
 func (pl *pool) whatProvides(d rpmver.Dep) []int32 {
-	key := d.String()
+	key := depKey{d.Name, d.Flags, d.EVR}
 	if r, ok := pl.cache[key]; ok {
 		return r
 	}

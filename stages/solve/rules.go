@@ -32,6 +32,7 @@ type rule struct {
 // then packages sharing a name with an added one, then multilib rules.
 func (s *solver) buildRules() error {
 	added := make([]bool, len(s.pool.pkgs)+1)
+	s.visited = added
 	var queue []int32
 	drain := func() error {
 		for len(queue) > 0 {
@@ -126,8 +127,8 @@ func (s *solver) addPkgRules(v int32) ([]int32, error) {
 		}
 	}
 	for _, q := range s.pool.byName[p.Name] {
-		if q != v && !s.sameNameDone[[2]int32{q, v}] && colorMatch(p, s.pool.pkg(q)) {
-			s.sameNameDone[[2]int32{v, q}] = true
+		// Each pair once: when the second of the two is visited.
+		if q != v && s.visited[q] && colorMatch(p, s.pool.pkg(q)) {
 			s.addRule(&rule{lits: []int32{-v, -q}, kind: kindSameName, pkg: v})
 		}
 	}

@@ -123,8 +123,8 @@ func (s *solver) resolveRules() step {
 			i = 0
 		}
 		r := s.rules[i]
-		if r.kind == kindJob {
-			continue
+		if r.kind == kindJob || (r.pkg > 0 && s.value[r.pkg] <= 0) {
+			continue // fast path: the rule's owner is not installed
 		}
 		dq, open := s.openPositives(r, false)
 		if !open {

@@ -8,12 +8,12 @@ type solver struct {
 	pool *pool
 	opts Options
 
-	jobs         []job
-	jobNames     map[string]bool
-	rules        []*rule
-	watches      [][]int32 // by litIndex: rules watching that literal
-	sameNameDone map[[2]int32]bool
-	added        []bool
+	jobs     []job
+	jobNames map[string]bool
+	rules    []*rule
+	watches  [][]int32 // by litIndex: rules watching that literal
+	visited  []bool    // packages whose rules were added
+	added    []bool
 
 	value    []int8  // by variable: 1 installed, -1 not, 0 undecided
 	level    []int32 // decision level of the assignment
@@ -41,8 +41,8 @@ func newSolver(ctx context.Context, pl *pool, opts Options) *solver {
 	n := len(pl.pkgs) + 1
 	return &solver{
 		ctx: ctx, pool: pl, opts: opts, jobNames: map[string]bool{},
-		watches: make([][]int32, 2*n), sameNameDone: map[[2]int32]bool{},
-		value: make([]int8, n), level: make([]int32, n), reason: make([]int32, n),
+		watches: make([][]int32, 2*n),
+		value:   make([]int8, n), level: make([]int32, n), reason: make([]int32, n),
 		why: make([]int32, n), conflict: -1, recd: map[int32]bool{}, rejected: map[int32]int{},
 	}
 }
