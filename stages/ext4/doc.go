@@ -7,12 +7,10 @@
 //   - MinSize tells the smallest image size (bytes) that Write accepts for
 //     the given entries, so callers can fail early.
 //
-// The image has the features of mke2fs 1.47's ext4 defaults (has_journal,
-// ext_attr, dir_index, filetype, extent, 64bit, flex_bg, sparse_super,
-// large_file, huge_file, dir_nlink, extra_isize, metadata_csum, 256-byte
-// inodes) except resize_inode, which is left out: online growing beyond the
-// reserved GDT space is then not possible, but e2fsck and the kernel accept
-// the image as is.
+// The image has the features of mke2fs 1.47's ext4 defaults: has_journal,
+// ext_attr, resize_inode, dir_index, filetype, extent, 64bit, flex_bg,
+// sparse_super, large_file, huge_file, dir_nlink, extra_isize,
+// metadata_csum, 256-byte inodes, 4 KiB blocks.
 //
 // Why hand-written: go-diskfs's ext4 is neither reproducible nor complete
 // (no devices, no hard links), and mke2fs -d copies times from a real tree,

@@ -10,6 +10,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/disco-build/disco/internal/testtool"
 )
 
 func content(s string) func() (io.ReadCloser, error) {
@@ -218,7 +220,7 @@ func TestFeatures(t *testing.T) {
 		t.Fatalf("dumpe2fs: %v\n%s", err, out)
 	}
 	for _, want := range []string{
-		"has_journal ext_attr dir_index filetype extent 64bit flex_bg sparse_super large_file huge_file dir_nlink extra_isize metadata_csum",
+		"has_journal ext_attr resize_inode dir_index filetype extent 64bit flex_bg sparse_super large_file huge_file dir_nlink extra_isize metadata_csum",
 		"Filesystem volume name:   root",
 		"Filesystem UUID:          6f1c0a7e-1d2b-4c3d-9e8f-0123456789ab",
 		"Inode size:	          256",
@@ -345,4 +347,22 @@ func TestSparseFileOnDisk(t *testing.T) {
 			t.Errorf("offset %d: read %q, want %q", off, got, s)
 		}
 	}
+}
+
+// TestResize2fs grows an image offline with resize2fs, which relies on the
+// resize inode's reserved descriptor blocks, and checks the result.
+func TestResize2fs(t *testing.T) {
+	needOracle(t)
+	testtool.Need(t, "resize2fs")
+	o := testOpts()
+	o.Size = 64 << 20
+	img := writeImage(t, kinds(), o)
+	if err := os.Truncate(img, 3<<30); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("resize2fs", img).CombinedOutput(); err != nil {
+		t.Fatalf("resize2fs: %v\n%s", err, out)
+	}
+	fsck(t, img)
+	verifyTree(t, img, kinds())
 }

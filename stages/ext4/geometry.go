@@ -22,6 +22,7 @@ type geometry struct {
 	ipg       uint32 // inodes per group
 	itb       uint32 // inode table blocks per group
 	gdtBlocks uint32
+	rsvGdt    uint32 // reserved GDT blocks for online growth (resize_inode)
 	journal   uint32 // journal blocks, 0 for none
 	reserved  uint64 // blocks reserved for root
 }
@@ -48,8 +49,9 @@ func shape(blocks uint64, minInodes uint64, opts Options) (*geometry, error) {
 		g.ipg = uint32(max(ipg, inodesPerBlock))
 		g.itb = g.ipg / inodesPerBlock
 		g.gdtBlocks = (g.groups*descSize + blockSize - 1) / blockSize
+		g.rsvGdt = reservedGdt(g.blocks, g.gdtBlocks)
 		rem := g.blocks % blocksPerGroup
-		if g.groups == 1 || rem == 0 || rem >= uint64(3+g.itb+50) {
+		if g.groups == 1 || rem == 0 || rem >= uint64(3+g.itb+g.rsvGdt+50) {
 			break
 		}
 		g.blocks -= rem // like mke2fs: drop a last group too small to be useful
@@ -59,6 +61,24 @@ func shape(blocks uint64, minInodes uint64, opts Options) (*geometry, error) {
 	}
 	g.reserved = g.blocks * uint64(opts.ReservedPercent) / 100
 	return g, nil
+}
+
+// reservedGdt is mke2fs's calc_reserved_gdt_blocks: enough descriptor
+// blocks to grow 1024-fold (or to 2^32 blocks), at most one indirect
+// block's worth. Filesystems of 2^32 blocks or more get none (and no
+// resize inode), as with mke2fs.
+func reservedGdt(blocks uint64, gdt uint32) uint32 {
+	const max32 = 1<<32 - 1
+	if blocks >= max32 {
+		return 0
+	}
+	maxBlocks := uint64(max32)
+	if blocks < maxBlocks/1024 {
+		maxBlocks = blocks * 1024
+	}
+	groups := (maxBlocks + blocksPerGroup - 1) / blocksPerGroup
+	rsv := int64((groups+blockSize/descSize-1)/(blockSize/descSize)) - int64(gdt)
+	return uint32(min(max(rsv, 0), blockSize/4))
 }
 
 // journalSize is ext2fs_default_journal_size.
@@ -107,8 +127,11 @@ func (g *geometry) overhead() uint64 {
 	var o uint64
 	for i := range g.groups {
 		if hasSuper(i) {
-			o += 1 + uint64(g.gdtBlocks)
+			o += 1 + uint64(g.gdtBlocks) + uint64(g.rsvGdt)
 		}
+	}
+	if g.rsvGdt > 0 {
+		o++ // the resize inode's double indirect block
 	}
 	o += uint64(g.groups) * (2 + uint64(g.itb))
 	if g.journal > 0 {
@@ -185,7 +208,7 @@ func minBlocks(t *tree, opts Options) (uint64, error) {
 			return 0, err
 		}
 		if g.blocks < blocks { // last group was trimmed: make it big enough
-			blocks = blocks - blocks%blocksPerGroup + uint64(3+g.itb+50)
+			blocks = blocks - blocks%blocksPerGroup + uint64(3+g.itb+g.rsvGdt+50)
 			continue
 		}
 		slack := uint64(g.itb) + 16 // inode tables skipping backup superblocks

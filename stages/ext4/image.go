@@ -16,6 +16,7 @@ type image struct {
 	out    *seqWriter
 	gd     []groupDesc // per group: positions of bitmaps and inode table
 	jnl    *inode      // journal inode, nil without journal
+	resize *inode      // resize inode, nil without reserved GDT blocks
 	data   int64       // content bytes stored
 	over   uint64      // overhead blocks (metadata and journal)
 	gdt    []byte      // group descriptor table
@@ -37,6 +38,7 @@ func (img *image) write() (Stats, error) {
 		fn   func() error
 	}{
 		{"placing metadata", img.placeMetadata},
+		{"writing resize inode", img.writeResize},
 		{"writing journal", img.writeJournal},
 		{"writing directories", img.writeSmall},
 		{"writing files", img.writeFiles},
@@ -64,7 +66,7 @@ func (img *image) placeMetadata() error {
 	g := img.g
 	for i := range g.groups {
 		if hasSuper(i) {
-			img.a.mark(uint64(i)*blocksPerGroup, 1+uint64(g.gdtBlocks))
+			img.a.mark(uint64(i)*blocksPerGroup, 1+uint64(g.gdtBlocks)+uint64(g.rsvGdt))
 		}
 	}
 	img.gd = make([]groupDesc, g.groups)
@@ -166,6 +168,9 @@ func (img *image) finishExtents(n *inode) error {
 }
 
 func usesExtents(n *inode) bool {
+	if n.num == resizeIno {
+		return false
+	}
 	return n.isReg() || n.isDir() || (n.isLnk() && len(n.target) >= 60)
 }
 

@@ -35,6 +35,8 @@ func (img *image) inodeByNum(num uint32) *inode {
 		return img.t.root
 	case num == journalIno:
 		return img.jnl
+	case num == resizeIno:
+		return img.resize
 	case num >= lpfIno:
 		return img.t.byNum[num-lpfIno]
 	}

@@ -5,6 +5,7 @@ import "fmt"
 const (
 	compatHasJournal = 0x4
 	compatExtAttr    = 0x8
+	compatResize     = 0x10
 	compatDirIndex   = 0x20
 
 	incompatFiletype = 0x2
@@ -70,6 +71,10 @@ func (img *image) superblock(b []byte, group uint32) {
 	compat := uint32(compatExtAttr | compatDirIndex)
 	if img.jnl != nil {
 		compat |= compatHasJournal
+	}
+	if img.resize != nil {
+		compat |= compatResize
+		s.put16(0xCE, uint16(g.rsvGdt))
 	}
 	s.put32(0x5C, compat)
 	s.put32(0x60, incompatFiletype|incompatExtents|incompat64bit|incompatFlexBg)

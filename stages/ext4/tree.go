@@ -11,6 +11,7 @@ import (
 
 const (
 	rootIno    = 2
+	resizeIno  = 7
 	journalIno = 8
 	lpfIno     = 11 // lost+found, the first non-reserved inode
 	blockSize  = 4096
