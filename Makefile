@@ -2,7 +2,7 @@
 GO ?= go
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: help deps build test lint race bench example
+.PHONY: help deps build test lint race bench example example-repo
 help: ## show this help
 	@awk -F':.*## ' '/^[a-z-]+:.*## /{printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
@@ -23,9 +23,14 @@ race: ## run the race detector where goroutines meet (fetch, store)
 bench: ## Go benchmarks (eval of 1,000 machines, parsers, writers)
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./runtime/... ./stages/...
 
-example: build ## evaluate the examples
+example-repo: ## build the examples' stand-in RPM repository into build/repo
+	$(GO) run ./internal/rpmtest/mkrepo examples/repo.txt build/repo
+
+example: build example-repo ## evaluate and lock the examples
 	bin/disco -C examples/starlark eval
+	bin/disco -C examples/starlark lock
 	bin/disco -C examples/legacy eval
+	bin/disco -C examples/legacy lock
 
 deps: ## install the Debian/Ubuntu packages the tests and builds use (needs root or sudo)
 	$(SUDO) apt-get update -qq

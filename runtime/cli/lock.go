@@ -76,6 +76,9 @@ func (e *env) runLock(ctx context.Context, f lockFlags, update []string) error {
 	if err != nil {
 		return err
 	}
+	if err := stages.EnsureCache(cache); err != nil {
+		return err
+	}
 	next, report, err := resolveAll(ctx, stages.NewResolver(root, cache), machines, old, update)
 	if err != nil {
 		return err
