@@ -187,7 +187,7 @@ tiny
 %install
 mkdir -p %{buildroot}/usr/share/tiny
 echo hello > %{buildroot}/usr/share/tiny/a
-seq 1 5000 > %{buildroot}/usr/share/tiny/b
+seq 1 300 > %{buildroot}/usr/share/tiny/b
 ln -s a %{buildroot}/usr/share/tiny/c
 %files
 %dir /usr/share/tiny
