@@ -59,6 +59,7 @@ func kinds() []Entry {
 		{Path: "/h/b", Link: "/h/a"},
 		{Path: "/h/sub/c", Link: "/h/a"},
 		{Path: "/h/null2", Link: "/dev/null"},
+		{Path: "/h/0chain", Link: "/h/b"}, // a link to a link, sorting before it
 		file("/implied/deeper/file", 0o644, "deep"),
 		{Path: "/lost+found/keep", Mode: S_IFREG | 0o600},
 	}
@@ -281,6 +282,30 @@ func (r *pattern) Read(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// TestContentMismatch checks that content shorter or longer than Size is
+// an error naming the file.
+func TestContentMismatch(t *testing.T) {
+	for _, e := range []Entry{
+		{Path: "/short", Mode: S_IFREG | 0o644, Size: 10, Open: content("123")},
+		{Path: "/long", Mode: S_IFREG | 0o644, Size: 2, Open: content("123")},
+	} {
+		f, err := os.Create(t.TempDir() + "/fs.img")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = Write(f, []Entry{e}, testOpts())
+		f.Close()
+		if err == nil || !strings.Contains(err.Error(), e.Path) {
+			t.Errorf("%s: Write = %v, want an error naming the file", e.Path, err)
+		}
+	}
+	o := testOpts()
+	o.Label = "a label longer than sixteen bytes"
+	if _, err := MinSize(nil, o); err == nil {
+		t.Error("long label accepted")
+	}
+}
+
 func TestRejects(t *testing.T) {
 	for _, es := range [][]Entry{
 		{{Path: "rel", Mode: S_IFREG}},
@@ -292,6 +317,9 @@ func TestRejects(t *testing.T) {
 		{{Path: "/x", Mode: S_IFREG, Xattrs: map[string][]byte{"system.posix_acl_access": {1}}}},
 		{{Path: "/x", Mode: S_IFREG, Xattrs: map[string][]byte{"bogus.name": {1}}}},
 		{{Path: "/x", Mode: S_IFREG, Size: 10}},
+		{{Path: "/a", Link: "/b"}, {Path: "/b", Link: "/a"}},
+		{{Path: "/x", Mode: S_IFLNK}},
+		{{Path: "/x", Mode: 0o644}},
 	} {
 		if _, err := MinSize(es, testOpts()); err == nil {
 			t.Errorf("%+v: accepted", es)

@@ -117,8 +117,8 @@ func verifyTree(t *testing.T, img string, entries []Entry) {
 		byPath[e.Path] = e
 	}
 	canon := func(e *Entry) *Entry {
-		if e.Link != "" {
-			return byPath[e.Link]
+		for e.Link != "" {
+			e = byPath[e.Link]
 		}
 		return e
 	}

@@ -1,7 +1,5 @@
 package ext4
 
-import "fmt"
-
 const (
 	compatHasJournal = 0x4
 	compatExtAttr    = 0x8
@@ -24,9 +22,6 @@ const (
 // writeSupers writes the primary superblock and descriptor table and
 // their backups in the sparse_super groups.
 func (img *image) writeSupers() error {
-	if len(img.opts.Label) > 16 {
-		return fmt.Errorf("label %q longer than 16 bytes", img.opts.Label)
-	}
 	for gi := range img.g.groups {
 		if !hasSuper(gi) {
 			continue

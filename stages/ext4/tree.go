@@ -70,7 +70,10 @@ func buildTree(entries []Entry, opts Options) (*tree, error) {
 		sorted[i] = &entries[i]
 	}
 	slices.SortFunc(sorted, func(a, b *Entry) int { return strings.Compare(a.Path, b.Path) })
-	b := &builder{nodes: map[string]*inode{}, epoch: opts.Epoch, opts: opts}
+	if len(opts.Label) > 16 {
+		return nil, fmt.Errorf("label %q longer than 16 bytes", opts.Label)
+	}
+	b := &builder{nodes: map[string]*inode{}, links: map[string]string{}, epoch: opts.Epoch, opts: opts}
 	var links []*Entry
 	for i, e := range sorted {
 		if err := checkPath(e.Path); err != nil {
@@ -81,6 +84,7 @@ func buildTree(entries []Entry, opts Options) (*tree, error) {
 		}
 		if e.Link != "" {
 			links = append(links, e)
+			b.links[e.Path] = path.Clean(e.Link)
 			continue
 		}
 		n, err := newInode(e)
@@ -94,6 +98,7 @@ func buildTree(entries []Entry, opts Options) (*tree, error) {
 
 type builder struct {
 	nodes map[string]*inode
+	links map[string]string // hard link path -> its target path
 	epoch int64
 	opts  Options
 }
@@ -161,9 +166,16 @@ func (b *builder) attach(p string, n *inode) error {
 }
 
 func (b *builder) link(e *Entry) error {
-	target := b.nodes[path.Clean(e.Link)]
-	if target == nil || !path.IsAbs(e.Link) {
+	to := path.Clean(e.Link)
+	for hops := 0; b.links[to] != "" && hops < len(b.links); hops++ {
+		to = b.links[to] // a link to a link
+	}
+	target := b.nodes[to]
+	if target == nil || !path.IsAbs(e.Link) || b.links[to] != "" {
 		return fmt.Errorf("%s: hard link target %q is not an entry", e.Path, e.Link)
+	}
+	if target.links >= 65000 {
+		return fmt.Errorf("%s: more than 65000 hard links to %s", e.Path, to)
 	}
 	if target.isDir() {
 		return fmt.Errorf("%s: hard link target %q is a directory", e.Path, e.Link)
