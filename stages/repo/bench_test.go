@@ -2,6 +2,8 @@ package repo_test
 
 import (
 	"bytes"
+	"context"
+	"os"
 	"sync"
 	"syscall"
 	"testing"
@@ -77,5 +79,42 @@ func BenchmarkCache60k(b *testing.B) {
 		if err != nil || len(got) != len(pkgs) {
 			b.Fatal(err, len(got))
 		}
+	}
+}
+
+// BenchmarkLoad60k loads a 60,000-package repository (gzip-compressed
+// primary.xml, as Load reads it: decompression, checksum, parse); with
+// filelists too, and from the cache.
+func BenchmarkLoad60k(b *testing.B) {
+	dir := os.Getenv("REPO_BENCH_DIR") // reuse a repotest.WriteRepo output
+	if dir == "" {
+		dir = b.TempDir()
+		if err := repotest.WriteRepo(dir, repotest.Spec{Packages: 60000, Seed: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cfg := &repo.Config{ID: "bench"}
+	for _, bc := range []struct {
+		name  string
+		files bool
+		cache bool
+	}{{"primary", false, false}, {"filelists", true, false}, {"cached", false, true}} {
+		b.Run(bc.name, func(b *testing.B) {
+			opts := repo.Options{WithFilelists: bc.files}
+			if bc.cache {
+				opts.Cache = repo.NewCache(b.TempDir())
+				if _, err := repo.Load(context.Background(), cfg, repo.DirSource(dir), opts); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ResetTimer()
+			defer cpuMetric(b)()
+			for i := 0; i < b.N; i++ {
+				r, err := repo.Load(context.Background(), cfg, repo.DirSource(dir), opts)
+				if err != nil || len(r.Packages) != 60000 || r.PrimaryCached != bc.cache {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

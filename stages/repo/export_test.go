@@ -3,4 +3,5 @@ package repo
 var (
 	EncodePackagesForTest = encodePackages
 	DecodePackagesForTest = decodePackages
+	CodecFields           = codecFields
 )

@@ -149,20 +149,30 @@ func (s *xmlScanner) next() (xmlTok, error) {
 }
 
 func (s *xmlScanner) atEOF() (xmlTok, error) {
-	if s.rerr != nil {
-		line := s.lines + bytes.Count(s.buf[:s.pos], []byte{'\n'}) + 1
-		return 0, fmt.Errorf("%s:%d: reading: %w", s.name, line, s.rerr)
-	}
-	if n := len(s.stackIdx); n > 0 {
-		return 0, s.errf("unexpected end of file inside <%s>", s.stack[s.stackIdx[n-1]:])
+	if s.rerr != nil || len(s.stackIdx) > 0 {
+		return 0, s.eofErr("")
 	}
 	return tokEOF, nil
+}
+
+// eofErr reports input ending in the middle of something: the read error
+// when there was one (a truncated compressed stream), else where it ended.
+func (s *xmlScanner) eofErr(where string) error {
+	line := s.lines + bytes.Count(s.buf[:s.pos], []byte{'\n'}) + 1
+	if s.rerr != nil {
+		return fmt.Errorf("%s:%d: reading: %w", s.name, line, s.rerr)
+	}
+	msg := "unexpected end of file" + where
+	if n := len(s.stackIdx); n > 0 {
+		msg += fmt.Sprintf(" inside <%s>", s.stack[s.stackIdx[n-1]:])
+	}
+	return fmt.Errorf("%s:%d: %s", s.name, line, msg)
 }
 
 func (s *xmlScanner) skipTo(sep, what string) error {
 	i := s.find(1, []byte(sep))
 	if i < 0 {
-		return s.errf("unexpected end of file inside %s", what)
+		return s.eofErr(" in a " + what)
 	}
 	s.pos = i + len(sep)
 	return nil
@@ -190,7 +200,7 @@ func (s *xmlScanner) charData() (xmlTok, error) {
 func (s *xmlScanner) cdata() (xmlTok, error) {
 	i := s.find(9, []byte("]]>"))
 	if i < 0 {
-		return 0, s.errf("unexpected end of file inside CDATA section")
+		return 0, s.eofErr(" in a CDATA section")
 	}
 	s.text = s.buf[s.pos+9 : i]
 	s.pos = i + 3
@@ -200,7 +210,7 @@ func (s *xmlScanner) cdata() (xmlTok, error) {
 func (s *xmlScanner) endTag() (xmlTok, error) {
 	i := s.find(2, []byte{'>'})
 	if i < 0 {
-		return 0, s.errf("unexpected end of file in end tag")
+		return 0, s.eofErr(" in an end tag")
 	}
 	name := bytes.TrimRight(s.buf[s.pos+2:i], " \t\r\n")
 	n := len(s.stackIdx)
@@ -223,7 +233,7 @@ func (s *xmlScanner) startTag() (xmlTok, error) {
 	for {
 		i := s.find(from, []byte{'>'})
 		if i < 0 {
-			return 0, s.errf("unexpected end of file in start tag")
+			return 0, s.eofErr(" in a start tag")
 		}
 		ok, err := s.parseTag(s.buf[s.pos+1 : i])
 		if err != nil {
