@@ -143,7 +143,7 @@ echo owned > %{buildroot}/var/lib/k/data
 echo pre
 %post -p <lua>
 print("post")
-%preun -p /bin/bash
+%preun -p "/bin/bash -e"
 echo preun
 %postun -p /sbin/ldconfig
 %pretrans -p <lua>

@@ -56,7 +56,7 @@ type File struct {
 	Group     string // group name (FILEGROUPNAME)
 	Mtime     uint32
 	Flags     FileFlags
-	Size      int64  // LONGFILESIZES or FILESIZES; for a symlink the target length
+	Size      int64  // FILESIZES, else LONGFILESIZES; for a symlink the target length
 	Digest    string // hex digest of the content (FILEDIGESTS), "" if none
 	LinkTo    string // symlink target (FILELINKTOS)
 	Caps      string // capabilities in cap_to_text form, e.g. "cap_net_raw=ep"
@@ -173,8 +173,8 @@ func (p *Package) buildFiles() ([]File, error) {
 	a.ints(TagFileRdevs, func(i int, v uint64) { files[i].Rdev = uint32(v) })
 	a.ints(TagFileMtimes, func(i int, v uint64) { files[i].Mtime = uint32(v) })
 	a.ints(TagFileFlags, func(i int, v uint64) { files[i].Flags = FileFlags(v) })
-	sizeTag := TagFileSizes
-	if p.Header.Has(TagLongFileSizes) {
+	sizeTag := TagFileSizes // rpmfilesFSize: FILESIZES, else LONGFILESIZES
+	if !p.Header.Has(TagFileSizes) {
 		sizeTag = TagLongFileSizes
 	}
 	a.ints(sizeTag, func(i int, v uint64) { files[i].Size = int64(min(v, 1<<62)) })

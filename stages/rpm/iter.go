@@ -166,9 +166,10 @@ func (r *PayloadReader) lookup(h *cpio.Header) (int, error) {
 	return i, nil
 }
 
-// archivePath maps an archive name ("./usr/bin/x") to the header's path.
+// archivePath maps an archive name to the header's path the way rpm's
+// rpmfnFindFN does: with or without the "./" prefix, absolute or not.
 func archivePath(name string) string {
-	name = strings.TrimPrefix(name, ".")
+	name = strings.TrimPrefix(name, "./")
 	if !strings.HasPrefix(name, "/") {
 		name = "/" + name
 	}

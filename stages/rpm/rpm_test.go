@@ -70,7 +70,12 @@ func TestHeaderRegionsAndRawBytes(t *testing.T) {
 
 func TestFilesMatchRPMDump(t *testing.T) {
 	path := kindsRPM(t)
-	p := openFile(t, path)
+	compareDump(t, path, openFile(t, path))
+}
+
+// compareDump checks Files against rpm -qp --dump, field by field.
+func compareDump(t *testing.T, path string, p *Package) {
+	t.Helper()
 	files, err := p.Files()
 	if err != nil {
 		t.Fatal(err)
@@ -94,7 +99,8 @@ func TestFilesMatchRPMDump(t *testing.T) {
 		}
 		digest := f.Digest
 		if digest == "" {
-			digest = strings.Repeat("0", 64)
+			digest = strings.Repeat("0", map[uint32]int{DigestMD5: 32}[p.FileDigestAlgo()]+
+				map[uint32]int{DigestSHA256: 64}[p.FileDigestAlgo()])
 		}
 		got := fmt.Sprintf("%s %d %d %s 0%o %s %s %d %d %d %s", f.Path, f.Size, f.Mtime, digest, f.Mode,
 			f.User, f.Group, isConfig, isDoc, f.Rdev, link)
@@ -210,6 +216,9 @@ func TestScriptsMatchRPM(t *testing.T) {
 	}
 	post, _ := p.Script("post")
 	postun, _ := p.Script("postun")
+	if preun, _ := p.Script("preun"); strings.Join(preun.Prog, " ") != "/bin/bash -e" {
+		t.Errorf("preun prog %q, want the array form [/bin/bash -e]", preun.Prog)
+	}
 	if !post.IsLua() || post.Body != `print("post")` || postun.Body != "" || postun.Prog[0] != "/sbin/ldconfig" {
 		t.Errorf("post %+v postun %+v", post, postun)
 	}
