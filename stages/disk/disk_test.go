@@ -134,6 +134,9 @@ func TestGPTWithOracles(t *testing.T) {
 		t.Errorf("sgdisk -p:\n%s", out)
 	}
 	img, _ := os.ReadFile(path)
+	if want := sgdiskProtectiveMBR(t, p.Size); !bytes.Equal(img[446:512], want) {
+		t.Errorf("protective MBR entry\n%x\nsgdisk writes\n%x", img[446:512], want)
+	}
 	esp := pattern(3*mib+1000, 1)
 	if got := img[p.Parts[0].Start : p.Parts[0].Start+int64(len(esp))]; !bytes.Equal(got, esp) {
 		t.Error("esp content differs at its offset")
@@ -149,6 +152,21 @@ func TestGPTWithOracles(t *testing.T) {
 	if !strings.Contains(out, "UUID="+ids.Format(ids.UUID("g/m/swap/fs"))) || !strings.Contains(out, "TYPE=swap") {
 		t.Errorf("blkid on the swap partition:\n%s", out)
 	}
+}
+
+// sgdiskProtectiveMBR returns the partition entries and signature sgdisk
+// writes in the protective MBR of a disk of size bytes.
+func sgdiskProtectiveMBR(t *testing.T, size int64) []byte {
+	path := filepath.Join(t.TempDir(), "sgdisk.img")
+	if err := os.WriteFile(path, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(path, size); err != nil {
+		t.Fatal(err)
+	}
+	run(t, "sgdisk", "-o", path)
+	b, _ := os.ReadFile(path)
+	return b[446:512]
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -48,6 +48,25 @@ func (l Layout) writeGPT(w io.WriterAt, p Plan) error {
 	if err := t.Write(tableFile{w}, p.Size); err != nil {
 		return fmt.Errorf("disk: writing GPT: %w", err)
 	}
+	return fixProtectiveCHS(w, p.Size)
+}
+
+// fixProtectiveCHS sets the protective MBR entry's CHS fields, which
+// go-diskfs leaves zero, as the UEFI specification (and sgdisk) has them:
+// start 0/0/2, end the CHS address of the disk's last sector, or 0xffffff
+// past what CHS can express.
+func fixProtectiveCHS(w io.WriterAt, size int64) error {
+	end := []byte{0xff, 0xff, 0xff}
+	if last := size/SectorSize - 1; last/(255*63) <= 1023 {
+		h, s, c := chs(last)
+		end = []byte{h, s, c}
+	}
+	if _, err := w.WriteAt([]byte{0x00, 0x02, 0x00}, 446+1); err != nil {
+		return fmt.Errorf("disk: writing protective MBR: %w", err)
+	}
+	if _, err := w.WriteAt(end, 446+5); err != nil {
+		return fmt.Errorf("disk: writing protective MBR: %w", err)
+	}
 	return nil
 }
 
