@@ -7,6 +7,7 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/sha512"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -72,6 +73,9 @@ func Decompress(r io.Reader, compressor string) (io.ReadCloser, error) {
 		}
 		return io.NopCloser(x), nil
 	case "lzma":
+		if err := checkLZMAHeader(br); err != nil {
+			return nil, err
+		}
 		l, err := lzma.NewReader(br)
 		if err != nil {
 			return nil, fmt.Errorf("lzma: %w", err)
@@ -85,6 +89,24 @@ func Decompress(r io.Reader, compressor string) (io.ReadCloser, error) {
 		return z.IOReadCloser(), nil
 	}
 	return nil, fmt.Errorf("unsupported payload compressor %q", compressor)
+}
+
+// MaxLZMADict bounds the dictionary a legacy .lzma payload may ask for (the
+// decoder allocates it up front); xz's largest preset uses 64 MiB.
+const MaxLZMADict = 1 << 30
+
+// checkLZMAHeader rejects a .lzma header whose dictionary size would force an
+// absurd allocation: byte 0 is the properties, bytes 1-4 the little-endian
+// dictionary size.
+func checkLZMAHeader(br *bufio.Reader) error {
+	h, err := br.Peek(5)
+	if err != nil {
+		return fmt.Errorf("lzma: header: %w", noEOF(err))
+	}
+	if dict := binary.LittleEndian.Uint32(h[1:]); dict > MaxLZMADict {
+		return fmt.Errorf("lzma: dictionary of %d bytes exceeds %d", dict, MaxLZMADict)
+	}
+	return nil
 }
 
 func newGzip(r io.Reader) (io.ReadCloser, error) {

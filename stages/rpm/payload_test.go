@@ -217,3 +217,17 @@ func TestValidatePath(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestDecompressRejects(t *testing.T) {
+	cases := map[string][]byte{
+		"lzma": {0x5d, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0},
+		"xz":   []byte("not xz at all"),
+		"gzip": []byte("not gzip"),
+		"lzip": []byte("LZIP"),
+	}
+	for name, data := range cases {
+		if _, err := Decompress(bytes.NewReader(data), name); err == nil {
+			t.Errorf("%s: accepted %q", name, data)
+		}
+	}
+}
