@@ -23,7 +23,7 @@ type Config struct {
 	Cost         int // default 1000
 	Include      []string
 	Exclude      []string
-	Proxy        string // "" = main's; "_none_" = no proxy, as dnf
+	Proxy        string // main's unless set; "_none_" or "" = no proxy, as dnf
 	// SkipIfUnavailable lets a build go on without this repo when it cannot
 	// be reached.
 	SkipIfUnavailable bool
@@ -36,7 +36,7 @@ type Config struct {
 
 // Main is the [main] section of yum.conf/dnf.conf.
 type Main struct {
-	ExactArch         bool
+	ExactArch         bool   // yum's; dnf 4 ignores it
 	MultilibPolicy    string // "best" or "all"
 	Best              bool
 	InstallWeakDeps   bool

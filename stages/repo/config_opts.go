@@ -2,7 +2,6 @@ package repo
 
 import (
 	"fmt"
-	"strings"
 )
 
 func parseMain(file string, s *iniSection, vars Vars, m *Main, unknown *[]Option) error {
@@ -54,6 +53,7 @@ func parseRepo(file string, s *iniSection, vars Vars, m *Main, unknown *[]Option
 		Priority:          99,
 		Cost:              1000,
 		SkipIfUnavailable: m.SkipIfUnavailable,
+		Proxy:             m.Proxy,
 		File:              file,
 		Line:              s.Line,
 	}
@@ -84,7 +84,7 @@ func parseRepo(file string, s *iniSection, vars Vars, m *Main, unknown *[]Option
 func setRepoOption(c *Config, p optParser) (known bool, err error) {
 	switch p.o.Key {
 	case "name":
-		c.Name = strings.ReplaceAll(p.val, "\n", " ")
+		c.Name = p.val // continuation lines stay "\n"-joined, as dnf keeps them
 	case "baseurl":
 		c.BaseURLs = p.list()
 	case "mirrorlist":

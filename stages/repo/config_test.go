@@ -83,8 +83,8 @@ func TestConfigSemantics(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := repos[0]
-	wantURLs := []string{"file:///srv/repo/ci/x86_64/", "http://mirror.example/ci/x86_64/", "https://other.example/stable/"}
-	if r.ID != "local-ci" || r.Name != "Local repository" || strings.Join(r.BaseURLs, " ") != strings.Join(wantURLs, " ") {
+	wantURLs := []string{"file:///srv/repo/ci/x86_64/", "http://mirror.example/ci/x86_64/", "https://other.example/ci/"}
+	if r.ID != "local-ci" || r.Name != "Local\nrepository" || strings.Join(r.BaseURLs, " ") != strings.Join(wantURLs, " ") {
 		t.Errorf("id %q name %q urls %q", r.ID, r.Name, r.BaseURLs)
 	}
 	if len(r.GPGKeys) != 3 || len(r.Include) != 3 || strings.Join(r.Exclude, ",") != "*-debuginfo,kernel?" {
