@@ -53,7 +53,7 @@ func gptLayout(size int64) Layout {
 		Partitions: []Partition{
 			{Name: "esp", Size: 8 * mib, Type: "esp", GUID: ids.UUID("g/m/esp"), Label: "esp",
 				Content: FromReaderAt(bytes.NewReader(esp), int64(len(esp))), Mount: "/boot/efi", FSType: "vfat", FSUUID: "1234-ABCD", Options: "umask=0077"},
-			{Name: "root", Type: "linux-root-x86-64", GUID: ids.UUID("g/m/root"), Label: "root",
+			{Name: "root", Type: "linux-root-x86-64", GUID: ids.UUID("g/m/root"), Label: "root", Bootable: true,
 				Content: patternFill(5*mib, 2), Mount: "/", FSType: "ext4", FSUUID: ids.Format(ids.UUID("g/m/root/fs"))},
 			{Name: "swap", Size: 4 * mib, Type: "swap", GUID: ids.UUID("g/m/swap"), Label: "swap", FSType: "swap", FSUUID: "x",
 				Content: FromFunc(swap.MinPages*4096, func(w io.WriterAt, size int64) error {
@@ -124,6 +124,7 @@ func TestGPTWithOracles(t *testing.T) {
 			"First sector: " + itoa(p.Parts[i].Start/SectorSize) + " ",
 			"Partition size: " + itoa(p.Parts[i].Size/SectorSize) + " sectors",
 			"Partition name: '" + part.Label + "'",
+			map[bool]string{false: "Attribute flags: 0000000000000000", true: "Attribute flags: 0000000000000004"}[part.Bootable],
 		} {
 			if !strings.Contains(out, want) {
 				t.Errorf("sgdisk -i %d lacks %q:\n%s", i+1, want, out)
