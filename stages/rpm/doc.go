@@ -16,9 +16,18 @@
 //     modes, device numbers, flags, digests, capabilities as text and as the
 //     security.capability xattr, and hard-link groups).
 //   - Package.Payload iterates the payload (PayloadReader), joining each
-//     archive entry to its header File and verifying content digests;
-//     Decompress and the cpio sub-package are the lower layers.
-//   - ValidatePath rejects paths unsafe to place under an install root.
+//     archive entry to its header File, handling hard links as rpm does
+//     (PayloadEntry.HardLinkOf) and verifying file digests and the payload
+//     digest; Decompress and the cpio sub-package are the lower layers.
+//   - ValidatePath and Package.ValidatePaths reject paths unsafe to place
+//     under an install root.
+//
+// Open's errors do not know the file name: callers wrap them with it. Later
+// errors name the package (NEVRA) and, where one is at fault, the path.
+// Malformed headers and payload structure give errors wrapping ErrFormat,
+// malformed archive bytes cpio.ErrFormat, content that does not match its
+// recorded digest ErrDigest. Limits follow rpm's (MaxHeaderTags,
+// MaxHeaderData, cpio.MaxNameSize) plus MaxLZMADict.
 //
 // It is hand-written rather than built on github.com/cavaliergopher/rpm or
 // go-rpmutils because those drop what an installer needs: owner names and

@@ -79,7 +79,7 @@ func (p *Package) Payload() (*PayloadReader, error) {
 func (r *PayloadReader) Close() error { return r.archive.Close() }
 
 func (r *PayloadReader) errorf(format string, args ...any) error {
-	return fmt.Errorf("package %s: payload: %s", r.p.NEVRA(), fmt.Sprintf(format, args...))
+	return fmt.Errorf("%w: package %s: payload: %s", ErrFormat, r.p.NEVRA(), fmt.Sprintf(format, args...))
 }
 
 func (r *PayloadReader) wrap(path string, err error) error {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/disco-build/disco/stages/rpm/cpio"
 	"github.com/klauspost/compress/gzip"
 )
 
@@ -111,6 +112,9 @@ func TestStrippedPayloadErrors(t *testing.T) {
 	}
 	for want, archive := range cases {
 		_, err := walkPayload(t, build(archive))
+		if !errors.Is(err, ErrFormat) && !errors.Is(err, cpio.ErrFormat) {
+			t.Errorf("%s: %v wraps neither ErrFormat", want, err)
+		}
 		if err == nil || !bytes.Contains([]byte(err.Error()), []byte(want)) || !bytes.Contains([]byte(err.Error()), []byte("kinds-2:1.2-3")) {
 			t.Errorf("%s: got %v", want, err)
 		}
