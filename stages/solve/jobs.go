@@ -28,10 +28,10 @@ func (s *solver) addJobs(specs []string) []string {
 			cands = s.addObsoleters(cands)
 		}
 		best := s.policyFilter(cands, modeRecommend)
-		if s.oneName(cands) {
-			// A job for one package name exempts that name from the
-			// multilib (infarch) rules, as libsolv's jobtodisablelist does.
-			s.jobNames[s.pool.pkg(cands[0]).Name] = true
+		// dnf's jobs set SOLVER_SETARCH, which exempts every name they
+		// select from the multilib (infarch) rules (jobtodisablelist).
+		for _, c := range cands {
+			s.jobNames[s.pool.pkg(c).Name] = true
 		}
 		s.jobs = append(s.jobs, job{spec: spec, cands: sortUnique(best)})
 	}

@@ -62,7 +62,7 @@ func (s *solver) buildRules() error {
 			}
 		}
 	}
-	for grew := true; grew; {
+	for grew := sameNameExpand; grew; {
 		grew = false
 		for v := 1; v < len(added); v++ {
 			if !added[v] {
@@ -165,10 +165,11 @@ func (s *solver) depClauses(d rpmver.Dep, conflict bool) ([][]int32, error) {
 	return cnf(f)
 }
 
-// addInfarchRules keeps an inferior-arch package (i686 on x86_64) from
-// being installed without its best-arch twin of the same name and EVR,
-// when such a twin exists, as libsolv's infarch rules do; names selected
-// by a job are exempt.
+// addInfarchRules adds libsolv's infarch rules: among the reachable
+// packages of a name, one of an inferior arch (i686 where x86_64 exists)
+// may only be installed together with a best-arch (or noarch) package of
+// the same name and EVR — without such a twin it may not be installed at
+// all. Names selected by a job are exempt (libsolv's DISABLE_INFARCH).
 func (s *solver) addInfarchRules(added []bool) {
 	done := map[string]bool{}
 	for v := 1; v < len(added); v++ {
@@ -183,13 +184,13 @@ func (s *solver) addInfarchRules(added []bool) {
 		group := s.pool.byName[name]
 		best := 0
 		for _, q := range group {
-			if a := s.pool.pkg(q).archScore; a > 1 && (best == 0 || a < best) {
+			if a := s.pool.pkg(q).archScore; added[q] && a > 1 && (best == 0 || a < best) {
 				best = a
 			}
 		}
 		for _, q := range group {
 			pq := s.pool.pkg(q)
-			if pq.archScore <= 1 || (pq.archScore^best)&^0xffff == 0 {
+			if !added[q] || pq.archScore <= 1 || (pq.archScore^best)&^0xffff == 0 {
 				continue
 			}
 			var twins []int32
@@ -202,9 +203,13 @@ func (s *solver) addInfarchRules(added []bool) {
 					twins = append(twins, t)
 				}
 			}
-			if len(twins) > 0 {
+			if !s.noInfarch {
+				s.hasInfarch = true
 				s.addRule(&rule{lits: append([]int32{-q}, twins...), kind: kindInfarch, pkg: q})
 			}
 		}
 	}
 }
+
+// sameNameExpand also visits every package sharing a name with a visited one.
+var sameNameExpand = false

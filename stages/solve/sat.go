@@ -8,12 +8,14 @@ type solver struct {
 	pool *pool
 	opts Options
 
-	jobs     []job
-	jobNames map[string]bool
-	rules    []*rule
-	watches  [][]int32 // by litIndex: rules watching that literal
-	visited  []bool    // packages whose rules were added
-	added    []bool
+	jobs       []job
+	jobNames   map[string]bool
+	rules      []*rule
+	watches    [][]int32 // by litIndex: rules watching that literal
+	visited    []bool    // packages whose rules were added
+	noInfarch  bool      // leave out the multilib rules
+	hasInfarch bool      // some multilib rule was added
+	added      []bool
 
 	value    []int8  // by variable: 1 installed, -1 not, 0 undecided
 	level    []int32 // decision level of the assignment

@@ -79,14 +79,11 @@ func Resolve(ctx context.Context, universe []*repo.Package, req Request, opts Op
 	if err != nil {
 		return nil, err
 	}
-	s := newSolver(ctx, pl, opts)
-	if probs := s.addJobs(req.Install); len(probs) > 0 {
-		return nil, &UnsolvableError{Problems: probs}
+	s, ok, err := solveOnce(ctx, pl, req, opts, true)
+	if err == nil && !ok && s.hasInfarch && infarchFallback {
+		// libsolv gives up a multilib (infarch) rule rather than fail.
+		s, ok, err = solveOnce(ctx, pl, req, opts, false)
 	}
-	if err := s.buildRules(); err != nil {
-		return nil, err
-	}
-	ok, err := s.run()
 	if err != nil {
 		return nil, err
 	}
@@ -128,3 +125,19 @@ func NEVRA(p *repo.Package) string {
 	}
 	return fmt.Sprintf("%s-%s%s-%s.%s", p.Name, e, p.Version, p.Release, p.Arch)
 }
+
+// solveOnce runs one search, with or without the multilib rules.
+func solveOnce(ctx context.Context, pl *pool, req Request, opts Options, infarch bool) (*solver, bool, error) {
+	s := newSolver(ctx, pl, opts)
+	s.noInfarch = !infarch
+	if probs := s.addJobs(req.Install); len(probs) > 0 {
+		return nil, false, &UnsolvableError{Problems: probs}
+	}
+	if err := s.buildRules(); err != nil {
+		return nil, false, err
+	}
+	ok, err := s.run()
+	return s, ok, err
+}
+
+var infarchFallback = false
