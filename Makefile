@@ -37,5 +37,5 @@ deps: ## install the Debian/Ubuntu packages the tests and builds use (needs root
 	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_PACKAGES) >/dev/null
 
 DEB_PACKAGES = git make rpm createrepo-c dnf python3-rpm python3-dnf e2fsprogs squashfs-tools \
-	qemu-utils gdisk dosfstools mtools
+	qemu-utils gdisk fdisk dosfstools mtools gnupg zstd xz-utils
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)

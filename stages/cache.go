@@ -23,3 +23,15 @@ func EnsureCache(dir string) error {
 	}
 	return nil
 }
+
+// StoreDir is the content-addressed package store shared by every machine
+// and group: CACHE/.disco/store. Group names never start with '.', so it
+// cannot meet a group's folder.
+func StoreDir(cache string) string { return filepath.Join(cache, ".disco", "store") }
+
+// MetadataDir holds parsed repository metadata keyed by checksum.
+func MetadataDir(cache string) string { return filepath.Join(cache, ".disco", "metadata") }
+
+// MachineDir is where a machine's outputs, logs and intermediates go:
+// CACHE/GROUP/NAME, as the contract says.
+func MachineDir(cache, group, name string) string { return filepath.Join(cache, group, name) }

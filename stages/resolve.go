@@ -37,12 +37,12 @@ type loadedRepo struct {
 }
 
 // NewResolver returns a resolve stage for the config root (absolute) whose
-// metadata cache lives under cache/metadata.
+// metadata cache lives in the cache folder (see MetadataDir).
 func NewResolver(root, cache string) *Resolver {
 	return &Resolver{
 		root: root, cache: cache,
 		client: http.DefaultClient,
-		meta:   repo.NewCache(cache + "/metadata"),
+		meta:   repo.NewCache(MetadataDir(cache)),
 		loaded: map[string]*loadedRepo{},
 	}
 }

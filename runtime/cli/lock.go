@@ -68,11 +68,7 @@ func (e *env) runLock(ctx context.Context, f lockFlags, update []string) error {
 	if err != nil {
 		return err
 	}
-	root, err := filepath.Abs(e.config)
-	if err != nil {
-		return err
-	}
-	cache, err := filepath.Abs(e.cacheDir())
+	root, cache, err := e.absDirs()
 	if err != nil {
 		return err
 	}

@@ -31,11 +31,12 @@ func CheckName(name string) error {
 	return nil
 }
 
-// CheckGroupName checks a group name: it names a folder, so it must be a
-// single non-empty path element without '/' or NUL, not "." or "..".
+// CheckGroupName checks a group name: it names a folder under the cache,
+// so it must be a single non-empty path element without '/' or NUL, and
+// not start with '.' (disco's own folders there are hidden ones).
 func CheckGroupName(name string) error {
-	if name == "" || name == "." || name == ".." {
-		return fmt.Errorf("group name %q: must be a non-empty folder name", name)
+	if name == "" || name[0] == '.' {
+		return fmt.Errorf("group name %q: must be a non-empty folder name not starting with '.'", name)
 	}
 	for _, c := range name {
 		if c == '/' || c == 0 {

@@ -1,0 +1,149 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/disco-build/disco/runtime/loader"
+	"github.com/disco-build/disco/runtime/plan"
+	"github.com/disco-build/disco/stages"
+	"github.com/disco-build/disco/stages/fetch"
+	"github.com/disco-build/disco/stages/lockfile"
+	"github.com/peterbourgon/ff/v3/ffcli"
+)
+
+type fetchFlags struct {
+	machine, group, format string
+	jobs                   int
+}
+
+func (e *env) fetchCommand() *ffcli.Command {
+	var f fetchFlags
+	fs := flag.NewFlagSet("fetch", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.StringVar(&f.machine, "machine", "", "only the machine with this name (any group)")
+	fs.StringVar(&f.group, "group", "", "only the machines of this group")
+	fs.StringVar(&f.format, "format", "text", "summary format: text or json")
+	fs.IntVar(&f.jobs, "j", 6, "packages downloaded at once")
+	return &ffcli.Command{
+		Name:       "fetch",
+		ShortUsage: "disco fetch [--machine NAME] [--group G] [-j N] [--format text|json]",
+		ShortHelp:  "download the locked packages into the shared store",
+		LongHelp: strings.TrimSpace(`
+Downloads every package disco.lock names for the selected machines into the
+content-addressed store shared by all machines (CACHE/.disco/store), in
+parallel, resuming and retrying, failing over between a repository's
+baseurls, honouring HTTP(S)_PROXY/NO_PROXY and each repo's proxy=. Every
+package is checked against the sha256 in the lock before it enters the
+store. Shows a progress bar on a terminal, log lines otherwise, then a
+summary.
+
+Examples:
+  disco -C examples/starlark fetch
+  disco -C examples/starlark fetch --machine web -j 8 --format json`),
+		FlagSet: fs,
+		Exec: func(ctx context.Context, args []string) error {
+			if len(args) > 0 {
+				return usagef("fetch takes no arguments")
+			}
+			if f.format != "text" && f.format != "json" {
+				return usagef("--format %q: want text or json", f.format)
+			}
+			if f.jobs < 1 {
+				return usagef("-j %d: want at least 1", f.jobs)
+			}
+			return e.runFetch(ctx, f)
+		},
+	}
+}
+
+func (e *env) runFetch(ctx context.Context, f fetchFlags) error {
+	p, err := e.loadPlan(ctx)
+	if err != nil {
+		return err
+	}
+	machines, err := loader.Select(p, f.machine, f.group)
+	if err != nil {
+		return err
+	}
+	l, err := lockfile.Read(filepath.Join(e.config, lockfile.Name))
+	if err != nil {
+		return err
+	}
+	root, cache, err := e.absDirs()
+	if err != nil {
+		return err
+	}
+	if err := stages.EnsureCache(cache); err != nil {
+		return err
+	}
+	r := fetch.NewRenderer(e.stderr, isTerminal(e.stderr))
+	fe, err := stages.NewFetcher(root, cache, fetch.Options{Parallel: f.jobs, Progress: r.Event})
+	if err != nil {
+		return err
+	}
+	items, err := fe.Items(machines, l)
+	if err != nil {
+		return err
+	}
+	sum, err := fe.Fetch(ctx, items)
+	r.Finish(sum)
+	if err != nil {
+		return err
+	}
+	return e.printFetchSummary(f.format, sum)
+}
+
+func (e *env) printFetchSummary(format string, s fetch.Summary) error {
+	if format == "json" {
+		b, err := plan.Canonical(map[string]any{
+			"packages": s.Packages, "downloaded": s.Downloaded, "from_cache": s.FromCache,
+			"failed": s.Failed, "bytes": s.Bytes, "seconds": s.Seconds(),
+		})
+		if err != nil {
+			return err
+		}
+		_, err = e.stdout.Write(b)
+		return err
+	}
+	_, err := fmt.Fprintf(e.stdout, "%d packages: %d downloaded (%s), %d from cache, in %.2f s\n",
+		s.Packages, s.Downloaded, humanBytes(s.Bytes), s.FromCache, s.Seconds())
+	return err
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// absDirs returns the config root and cache folder as absolute paths.
+func (e *env) absDirs() (root, cache string, err error) {
+	if root, err = filepath.Abs(e.config); err != nil {
+		return "", "", err
+	}
+	if cache, err = filepath.Abs(e.cacheDir()); err != nil {
+		return "", "", err
+	}
+	return root, cache, nil
+}

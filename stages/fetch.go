@@ -1,0 +1,87 @@
+package stages
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/disco-build/disco/runtime/plan"
+	"github.com/disco-build/disco/stages/fetch"
+	"github.com/disco-build/disco/stages/lockfile"
+	"github.com/disco-build/disco/stages/repo"
+	"github.com/disco-build/disco/stages/store"
+)
+
+// Fetcher is the fetch stage: it brings every package a lock entry names
+// into the shared store, verified by sha256.
+type Fetcher struct {
+	root, cache string
+	store       *store.Store
+	opts        fetch.Options
+}
+
+// NewFetcher opens the store under cache. opts.Progress receives events.
+func NewFetcher(root, cache string, opts fetch.Options) (*Fetcher, error) {
+	st, err := store.Open(StoreDir(cache))
+	if err != nil {
+		return nil, err
+	}
+	return &Fetcher{root: root, cache: cache, store: st, opts: opts}, nil
+}
+
+// Store is the package store.
+func (f *Fetcher) Store() *store.Store { return f.store }
+
+// Items lists what machines' lock entries need, each package once, with
+// every baseurl of its repository as a candidate (mirror failover).
+func (f *Fetcher) Items(machines []*plan.Machine, l *lockfile.Lock) ([]fetch.Item, error) {
+	seen := map[string]bool{}
+	var items []fetch.Item
+	for _, m := range machines {
+		lm := l.Machines[m.ID()]
+		if lm == nil {
+			return nil, plan.Errorf(m.Pos, "machine %s is not in %s; run disco lock", m.ID(), lockfile.Name)
+		}
+		cfgs, _, err := repoConfigs(f.root, f.cache, m)
+		if err != nil {
+			return nil, err
+		}
+		byID := map[string]*repo.Config{}
+		for _, c := range cfgs {
+			byID[c.ID] = c
+		}
+		for _, p := range lm.Packages {
+			if seen[p.SHA256] {
+				continue
+			}
+			seen[p.SHA256] = true
+			it, err := item(p, byID[p.Repo])
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", m.ID(), err)
+			}
+			items = append(items, it)
+		}
+	}
+	return items, nil
+}
+
+func item(p lockfile.Package, c *repo.Config) (fetch.Item, error) {
+	if c == nil {
+		return fetch.Item{}, fmt.Errorf("package %s comes from repo %q, which the machine no longer has; run disco lock", p.NEVRA(), p.Repo)
+	}
+	it := fetch.Item{Name: p.NEVRA(), SHA256: p.SHA256, Size: p.Size, Proxy: c.Proxy}
+	if u, err := url.Parse(p.Location); err == nil && u.Scheme != "" {
+		it.URLs = []string{p.Location}
+		return it, nil
+	}
+	for _, base := range c.BaseURLs {
+		it.URLs = append(it.URLs, strings.TrimSuffix(base, "/")+"/"+p.Location)
+	}
+	return it, nil
+}
+
+// Fetch brings items into the store.
+func (f *Fetcher) Fetch(ctx context.Context, items []fetch.Item) (fetch.Summary, error) {
+	return fetch.New(f.store, f.opts).Fetch(ctx, items)
+}
