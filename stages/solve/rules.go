@@ -212,4 +212,4 @@ func (s *solver) addInfarchRules(added []bool) {
 }
 
 // sameNameExpand also visits every package sharing a name with a visited one.
-var sameNameExpand = false
+var sameNameExpand = true
