@@ -35,9 +35,12 @@ var (
 // once in a temporary directory that TestMain removes.
 type fixture struct {
 	gnupg       string
-	rsaID, edID string // long key ids
-	rsaKey      []byte // armored public keys
-	edKey       []byte
+	rsaID, edID string            // long key ids
+	expID       string            // a key that expires a day after epoch
+	revID       string            // a key revoked after signing
+	keys        map[string][]byte // armored public keys: "rsa", "ed", "exp", "rev"
+	repomd      string            // repomd.xml
+	ascs        map[string]string // key name -> its repomd.xml.asc
 	pkgs        map[string]string // "unsigned", "rsa", "ed", "header", "payload" -> path
 }
 
@@ -68,21 +71,33 @@ func getFixture(t *testing.T) *fixture {
 }
 
 func buildFixture(dir string) (*fixture, error) {
-	f := &fixture{gnupg: filepath.Join(dir, "gnupg"), pkgs: map[string]string{}}
+	f := &fixture{gnupg: filepath.Join(dir, "gnupg"), pkgs: map[string]string{},
+		keys: map[string][]byte{}, ascs: map[string]string{}}
 	if err := os.Mkdir(f.gnupg, 0o700); err != nil {
 		return nil, err
 	}
-	var err error
-	if f.rsaID, f.rsaKey, err = genKey(f.gnupg, "RSA Signer <rsa@example.test>", "rsa2048", "never"); err != nil {
-		return nil, err
-	}
-	if f.edID, f.edKey, err = genKey(f.gnupg, "Ed Signer <ed@example.test>", "ed25519", "never"); err != nil {
-		return nil, err
+	for _, k := range []struct {
+		name, uid, algo, expire string
+		id                      *string
+	}{
+		{"rsa", "RSA Signer <rsa@example.test>", "rsa2048", "never", &f.rsaID},
+		{"ed", "Ed Signer <ed@example.test>", "ed25519", "never", &f.edID},
+		{"exp", "Expiring Signer <exp@example.test>", "ed25519", "1d", &f.expID},
+		{"rev", "Revoked Signer <rev@example.test>", "ed25519", "never", &f.revID},
+	} {
+		id, pub, err := genKey(f.gnupg, k.uid, k.algo, k.expire)
+		if err != nil {
+			return nil, err
+		}
+		*k.id, f.keys[k.name] = id, pub
 	}
 	if err := f.buildPackages(dir); err != nil {
 		return nil, err
 	}
-	return f, nil
+	if err := f.signRepoMD(dir); err != nil {
+		return nil, err
+	}
+	return f, f.revoke()
 }
 
 // buildPackages builds one package and makes the signed and damaged copies.
@@ -109,6 +124,53 @@ func (f *fixture) buildPackages(dir string) error {
 		return err
 	}
 	f.pkgs["payload"], err = damage(f.pkgs["ed"], filepath.Join(dir, "payload.rpm"), payloadByte)
+	return err
+}
+
+// signRepoMD writes a repomd.xml and signs it with each key, as
+// "gpg --detach-sign --armor" makes repomd.xml.asc.
+func (f *fixture) signRepoMD(dir string) error {
+	f.repomd = filepath.Join(dir, "repomd.xml")
+	xml := "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<repomd><revision>1</revision></repomd>\n"
+	if err := os.WriteFile(f.repomd, []byte(xml), 0o644); err != nil {
+		return err
+	}
+	for name, id := range map[string]string{"rsa": f.rsaID, "ed": f.edID, "exp": f.expID, "rev": f.revID} {
+		asc := filepath.Join(dir, "repomd-"+name+".xml.asc")
+		cmd := gpgCmd(f.gnupg, "gpg", "--batch", "--faked-system-time", fmt.Sprintf("%d!", epoch+3600),
+			"--local-user", id, "--armor", "--detach-sign", "--output", asc, f.repomd)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("gpg --detach-sign: %w\n%s", err, out)
+		}
+		f.ascs[name] = asc
+	}
+	return nil
+}
+
+// revoke imports the revocation certificate gpg made for the "rev" key
+// and re-exports the key, now revoked.
+func (f *fixture) revoke() error {
+	fpr, err := gpgCmd(f.gnupg, "gpg", "--with-colons", "--fingerprint", f.revID).Output()
+	if err != nil {
+		return err
+	}
+	var rev string
+	for _, line := range strings.Split(string(fpr), "\n") {
+		if fields := strings.Split(line, ":"); fields[0] == "fpr" && rev == "" {
+			rev = filepath.Join(f.gnupg, "openpgp-revocs.d", fields[9]+".rev")
+		}
+	}
+	cert, err := os.ReadFile(rev)
+	if err != nil {
+		return err
+	}
+	cert = bytes.Replace(cert, []byte(":-----BEGIN"), []byte("-----BEGIN"), 1)
+	imp := gpgCmd(f.gnupg, "gpg", "--batch", "--faked-system-time", fmt.Sprintf("%d!", epoch+7200), "--import")
+	imp.Stdin = bytes.NewReader(cert)
+	if out, err := imp.CombinedOutput(); err != nil {
+		return fmt.Errorf("gpg --import %s: %w\n%s", rev, err, out)
+	}
+	f.keys["rev"], err = gpgCmd(f.gnupg, "gpg", "--armor", "--export", f.revID).Output()
 	return err
 }
 

@@ -16,8 +16,7 @@ func (f *fixture) keyring(t *testing.T, names ...string) *Keyring {
 	t.Helper()
 	k := &Keyring{Now: func() time.Time { return now }}
 	for _, n := range names {
-		key := map[string][]byte{"rsa": f.rsaKey, "ed": f.edKey}[n]
-		if err := k.Add(n+".asc", key); err != nil {
+		if err := k.Add(n+".asc", f.keys[n]); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -109,7 +108,7 @@ func (f *fixture) rpmkeys(t *testing.T, path string, keys []string) error {
 	db := t.TempDir()
 	for _, n := range keys {
 		key := filepath.Join(db, n+".asc")
-		if err := os.WriteFile(key, map[string][]byte{"rsa": f.rsaKey, "ed": f.edKey}[n], 0o644); err != nil {
+		if err := os.WriteFile(key, f.keys[n], 0o644); err != nil {
 			t.Fatal(err)
 		}
 		if out, err := gpgCmd(f.gnupg, "rpmkeys", "--define", "_dbpath "+db, "--import", key).CombinedOutput(); err != nil {
