@@ -2,10 +2,9 @@ package builtins
 
 import (
 	"io/fs"
-	"path"
 	"sort"
-	"strings"
 
+	"github.com/disco-build/disco/internal/glob"
 	"go.starlark.net/starlark"
 )
 
@@ -69,32 +68,9 @@ func globFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 
 func matchAny(patterns []string, p string) bool {
 	for _, pat := range patterns {
-		if globMatch(strings.Split(pat, "/"), strings.Split(p, "/")) {
+		if glob.Match(pat, p) {
 			return true
 		}
 	}
 	return false
-}
-
-// globMatch matches path elements against pattern elements, where "**"
-// stands for zero or more elements.
-func globMatch(pat, elems []string) bool {
-	for len(pat) > 0 {
-		if pat[0] == "**" {
-			for i := 0; i <= len(elems); i++ {
-				if globMatch(pat[1:], elems[i:]) {
-					return true
-				}
-			}
-			return false
-		}
-		if len(elems) == 0 {
-			return false
-		}
-		if ok, err := path.Match(pat[0], elems[0]); err != nil || !ok {
-			return false
-		}
-		pat, elems = pat[1:], elems[1:]
-	}
-	return len(elems) == 0
 }
