@@ -177,7 +177,9 @@ func (r *Repo) readVerified(ctx context.Context, src Source, d *RepoMDData, read
 	defer rc.Close()
 	h, _ := newHash(d.Checksum.Type) // ParseRepoMD checked the type
 	cr := &countingHash{r: rc, h: h}
-	pkgs, perr := decodeAndRead(cr, loc, read)
+	pr := prefetch(cr, loc)
+	pkgs, perr := read(pr, loc) // its errors name the file
+	pr.Close()
 	if _, err := io.Copy(io.Discard, cr); err != nil && perr == nil {
 		perr = err
 	}
@@ -191,15 +193,6 @@ func (r *Repo) readVerified(ctx context.Context, src Source, d *RepoMDData, read
 		return nil, fmt.Errorf("repo %s: %w", r.ID, perr)
 	}
 	return pkgs, nil
-}
-
-func decodeAndRead(r io.Reader, name string, read mdReader) ([]*Package, error) {
-	dr, closeDec, err := decompress(r)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	defer closeDec()
-	return read(dr, name) // its errors name the file
 }
 
 // countingHash hashes and counts what is read through it.

@@ -264,3 +264,12 @@ func TestRepoMDHashes(t *testing.T) {
 		t.Fatalf("error %v", err)
 	}
 }
+
+func TestDirSourceStaysInside(t *testing.T) {
+	dir := t.TempDir()
+	for _, p := range []string{"../x", "/etc/passwd", "repodata/../../x"} {
+		if _, err := repo.DirSource(dir).Open(context.Background(), p); err == nil || !strings.Contains(err.Error(), "leaves the repository") {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+}

@@ -150,13 +150,14 @@ func ReadPrimary(r io.Reader, name string) ([]*Package, error) {
 
 type primaryParser struct {
 	*mdParser
-	pkgs     []*Package
-	cur      *Package
-	deps     *[]rpmver.Dep
-	arena    depArena
-	pkgBlock []Package
-	field    *string  // where captured text goes (nil: a <file>)
-	ftype    FileType // type of the <file> being captured
+	pkgs       []*Package
+	cur        *Package
+	deps       *[]rpmver.Dep
+	arena      depArena
+	pkgBlock   []Package
+	pkgBlocked int      // packages allocated in blocks so far
+	field      *string  // where captured text goes (nil: a <file>)
+	ftype      FileType // type of the <file> being captured
 }
 
 func (p *primaryParser) run() ([]*Package, error) {

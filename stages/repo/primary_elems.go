@@ -134,7 +134,9 @@ func (a *depArena) begin() { a.start = len(a.block) }
 func (a *depArena) add(d rpmver.Dep) {
 	if len(a.block) == cap(a.block) {
 		open := a.block[a.start:]
-		nb := make([]rpmver.Dep, len(open), max(depBlock, 2*len(open)))
+		// Blocks grow from small (small documents) to depBlock.
+		size := min(depBlock, max(64, 2*cap(a.block)))
+		nb := make([]rpmver.Dep, len(open), max(size, 2*len(open)))
 		copy(nb, open)
 		a.block, a.start = nb, 0
 	}
@@ -208,7 +210,8 @@ func (p *primaryParser) end() error {
 // newPackage returns a zero Package from a block of them.
 func (p *primaryParser) newPackage() *Package {
 	if len(p.pkgBlock) == 0 {
-		p.pkgBlock = make([]Package, 1024)
+		p.pkgBlock = make([]Package, min(1024, max(8, 2*p.pkgBlocked)))
+		p.pkgBlocked += len(p.pkgBlock)
 	}
 	pkg := &p.pkgBlock[0]
 	p.pkgBlock = p.pkgBlock[1:]

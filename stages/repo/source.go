@@ -42,8 +42,12 @@ func NewSource(baseURL string, client *http.Client) (Source, error) {
 // DirSource is a repository in a local directory.
 type DirSource string
 
-// Open opens relpath under the directory (or a file:// URL).
+// Open opens relpath under the directory (or a file:// URL). A relative
+// path that would leave the directory is refused.
 func (d DirSource) Open(ctx context.Context, relpath string) (io.ReadCloser, error) {
+	if !strings.Contains(relpath, "://") && !filepath.IsLocal(filepath.FromSlash(relpath)) {
+		return nil, fmt.Errorf("%s: path leaves the repository directory %s", relpath, string(d))
+	}
 	p := filepath.Join(string(d), filepath.FromSlash(relpath))
 	if strings.Contains(relpath, "://") {
 		u, err := url.Parse(relpath)
