@@ -1,0 +1,163 @@
+package rpmsig
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/ProtonMail/go-crypto/openpgp/packet"
+	"github.com/disco-build/disco/stages/rpm"
+)
+
+// v6Key makes an OpenPGP v6 Ed25519 key with go-crypto (gpg 2.2 cannot)
+// and returns it with its public key serialized.
+func v6Key(t *testing.T) (*openpgp.Entity, []byte, *packet.Config) {
+	t.Helper()
+	cfg := &packet.Config{V6Keys: true, Algorithm: packet.PubKeyAlgoEd25519,
+		Time: func() time.Time { return time.Unix(epoch, 0) }}
+	e, err := openpgp.NewEntity("V6 Signer", "", "v6@example.test", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pub bytes.Buffer
+	if err := e.Serialize(&pub); err != nil {
+		t.Fatal(err)
+	}
+	return e, pub.Bytes(), cfg
+}
+
+func TestVerifyRepoMDV6(t *testing.T) {
+	e, pub, cfg := v6Key(t)
+	repomd := []byte("<repomd><revision>6</revision></repomd>\n")
+	var asc bytes.Buffer
+	if err := openpgp.ArmoredDetachSign(&asc, e, bytes.NewReader(repomd), cfg); err != nil {
+		t.Fatal(err)
+	}
+	k := &Keyring{Now: func() time.Time { return now }}
+	if err := k.Add("v6.gpg", pub); err != nil {
+		t.Fatal(err)
+	}
+	if keys := k.Keys(); len(keys) != 1 || keys[0].Version != 6 || keys[0].Algorithm != "Ed25519" {
+		t.Fatalf("Keys() = %+v, want one v6 Ed25519 key", keys)
+	}
+	if err := VerifyRepoMD(repomd, asc.Bytes(), k); err != nil {
+		t.Fatalf("v6 signature: %v", err)
+	}
+	err := VerifyRepoMD(append(repomd, ' '), asc.Bytes(), k)
+	checkErr(t, err, ErrBadSignature, "repomd.xml", keyID(e.PrimaryKey.KeyId))
+}
+
+// TestVerifyPackageV6 adds an rpm 6 OPENPGP tag holding a v6 signature to
+// the RSA-signed package. rpm 4.18 ignores the tag, so rpmkeys still
+// vouches for the rewritten package (and for the header writer below);
+// the v6 signature itself is checked only by go-crypto.
+func TestVerifyPackageV6(t *testing.T) {
+	f := getFixture(t)
+	e, pub, cfg := v6Key(t)
+	src, err := os.ReadFile(f.pkgs["rsa"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := rpm.Open(bytes.NewReader(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sig bytes.Buffer
+	if err := openpgp.DetachSign(&sig, e, bytes.NewReader(p.Header.Raw()), cfg); err != nil {
+		t.Fatal(err)
+	}
+	entries := slices.DeleteFunc(p.Signature.Entries(), func(e rpm.Entry) bool { return e.Tag == rpm.TagHeaderSignatures })
+	entries = append(entries, rpm.Entry{Tag: sigTagOpenPGP, Type: rpm.TypeStringArray, Count: 1,
+		Data: append([]byte(base64.StdEncoding.EncodeToString(sig.Bytes())), 0)})
+	out := filepath.Join(t.TempDir(), "v6.rpm")
+	if err := os.WriteFile(out, withSignatureHeader(src, p, entries), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if oracle := f.rpmkeys(t, out, []string{"rsa"}); oracle != nil {
+		t.Fatalf("rpmkeys rejects the rewritten package: %v", oracle)
+	}
+
+	k := f.keyring(t, "rsa")
+	if err := k.Add("v6.gpg", pub); err != nil {
+		t.Fatal(err)
+	}
+	res, err := VerifyPackageFile(out, k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Signatures) != 2 || res.Signatures[0].Tag != "OPENPGP" || res.Signatures[0].Version != 6 ||
+		res.Signatures[0].Algorithm != "Ed25519" || res.Signatures[1].Tag != "RSAHEADER" {
+		t.Errorf("signatures = %+v, want OPENPGP v6 Ed25519 then RSAHEADER", res.Signatures)
+	}
+
+	// With only the v6 key, the RSA signature is by an unknown key but
+	// the v6 one suffices; with only the RSA key, the reverse.
+	only := &Keyring{Now: func() time.Time { return now }}
+	if err := only.Add("v6.gpg", pub); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := VerifyPackageFile(out, only); err != nil || len(res.Signatures) != 1 {
+		t.Errorf("v6 key only: %+v, %v", res, err)
+	}
+	damaged, err := damage(out, filepath.Join(t.TempDir(), "v6-header.rpm"), headerByte)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = VerifyPackageFile(damaged, only)
+	if !errors.Is(err, ErrBadSignature) {
+		t.Errorf("damaged header, v6 key: %v, want %v", err, ErrBadSignature)
+	}
+}
+
+// withSignatureHeader rebuilds pkg (whose bytes are src) with a signature
+// header of the given entries, written as rpmsign does: sorted by tag,
+// behind a region entry, padded to 8 bytes.
+func withSignatureHeader(src []byte, pkg *rpm.Package, entries []rpm.Entry) []byte {
+	slices.SortFunc(entries, func(a, b rpm.Entry) int { return int(a.Tag - b.Tag) })
+	n := len(entries) + 1
+	var index, store []byte
+	entry := func(b []byte, tag rpm.Tag, typ rpm.Type, off int32, count uint32) []byte {
+		for _, v := range []uint32{uint32(tag), uint32(typ), uint32(off), count} {
+			b = binary.BigEndian.AppendUint32(b, v)
+		}
+		return b
+	}
+	for _, e := range entries {
+		for len(store)%typeAlign(e.Type) != 0 {
+			store = append(store, 0)
+		}
+		index = entry(index, e.Tag, e.Type, int32(len(store)), e.Count)
+		store = append(store, e.Data...)
+	}
+	trailer := len(store)
+	store = entry(store, rpm.TagHeaderSignatures, rpm.TypeBin, int32(-16*n), 16)
+	hdr := []byte{0x8e, 0xad, 0xe8, 0x01, 0, 0, 0, 0}
+	hdr = binary.BigEndian.AppendUint32(hdr, uint32(n))
+	hdr = binary.BigEndian.AppendUint32(hdr, uint32(len(store)))
+	hdr = entry(hdr, rpm.TagHeaderSignatures, rpm.TypeBin, int32(trailer), 16)
+	hdr = append(append(hdr, index...), store...)
+	for len(hdr)%8 != 0 {
+		hdr = append(hdr, 0)
+	}
+	out := append([]byte{}, src[:rpm.LeadSize]...)
+	return append(append(out, hdr...), src[pkg.HeaderOffset:]...)
+}
+
+func typeAlign(t rpm.Type) int {
+	switch t {
+	case rpm.TypeInt16:
+		return 2
+	case rpm.TypeInt32:
+		return 4
+	case rpm.TypeInt64:
+		return 8
+	}
+	return 1
+}
