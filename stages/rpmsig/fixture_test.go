@@ -41,7 +41,7 @@ type fixture struct {
 	keys        map[string][]byte // armored public keys: "rsa", "ed", "exp", "rev"
 	repomd      string            // repomd.xml
 	ascs        map[string]string // key name -> its repomd.xml.asc
-	pkgs        map[string]string // "unsigned", "rsa", "ed", "header", "payload" -> path
+	pkgs        map[string]string // "unsigned", "rsa", "ed", "header", "payload", "unsigned-header" -> path
 }
 
 func TestMain(m *testing.M) {
@@ -56,7 +56,7 @@ func TestMain(m *testing.M) {
 }
 
 // getFixture builds the shared fixture on first use.
-func getFixture(t *testing.T) *fixture {
+func getFixture(t testing.TB) *fixture {
 	t.Helper()
 	testtool.Need(t, "gpg", "gpgconf", "rpmsign", "rpmbuild", "rpmkeys")
 	fixOnce.Do(func() {
@@ -123,7 +123,10 @@ func (f *fixture) buildPackages(dir string) error {
 	if f.pkgs["header"], err = damage(f.pkgs["rsa"], filepath.Join(dir, "header.rpm"), headerByte); err != nil {
 		return err
 	}
-	f.pkgs["payload"], err = damage(f.pkgs["ed"], filepath.Join(dir, "payload.rpm"), payloadByte)
+	if f.pkgs["payload"], err = damage(f.pkgs["ed"], filepath.Join(dir, "payload.rpm"), payloadByte); err != nil {
+		return err
+	}
+	f.pkgs["unsigned-header"], err = damage(f.pkgs["unsigned"], filepath.Join(dir, "unsigned-header.rpm"), headerByte)
 	return err
 }
 

@@ -40,6 +40,7 @@ func TestVerifyPackage(t *testing.T) {
 		{pkg: "rsa", keys: []string{"ed"}, want: ErrUnknownKey, keyID: f.rsaID},
 		{pkg: "ed", keys: []string{"rsa"}, want: ErrUnknownKey, keyID: f.edID},
 		{pkg: "unsigned", keys: []string{"rsa", "ed"}, want: ErrUnsigned},
+		{pkg: "unsigned-header", keys: []string{"rsa", "ed"}, want: ErrBadDigest},
 	}
 	for _, c := range cases {
 		name := c.pkg + "/" + strings.Join(c.keys, "+")
@@ -70,6 +71,40 @@ func TestVerifyPackage(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestVerifyPackageConcurrent shares one keyring between goroutines, as
+// the fetch stage does (run with -race).
+func TestVerifyPackageConcurrent(t *testing.T) {
+	f := getFixture(t)
+	verify := FetchVerifier(f.keyring(t, "rsa", "ed"))
+	errs := make(chan error, 8)
+	for i := range 8 {
+		go func() {
+			pkg := []string{"rsa", "ed"}[i%2]
+			errs <- verify(pkg+".rpm", f.pkgs[pkg])
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// BenchmarkVerifyPackage checks the RSA-signed fixture package: header
+// signature, header digests and one pass over the payload.
+func BenchmarkVerifyPackage(b *testing.B) {
+	f := getFixture(b)
+	k := &Keyring{Now: func() time.Time { return now }}
+	if err := k.Add("rsa.asc", f.keys["rsa"]); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := VerifyPackageFile(f.pkgs["rsa"], k); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 
