@@ -82,7 +82,7 @@ func (s *solver) buildRules() error {
 	s.added = added
 	s.addInfarchRules(added)
 	for i := range s.jobs {
-		s.addRule(&rule{lits: append([]int32{}, s.jobs[i].cands...), kind: kindJob, job: i})
+		s.addRule(s.newRule(rule{lits: append([]int32{}, s.jobs[i].cands...), kind: kindJob, job: i}))
 	}
 	return nil
 }
@@ -94,12 +94,20 @@ func (s *solver) addPkgRules(v int32) ([]int32, error) {
 	p := s.pool.pkg(v)
 	var next []int32
 	for _, d := range p.Requires {
+		if !d.IsRich() { // the common case, without intermediate clauses
+			prov := s.pool.whatProvides(d)
+			lits := make([]int32, 1, len(prov)+1)
+			lits[0] = -v
+			s.addRule(s.newRule(rule{lits: append(lits, prov...), kind: kindRequires, pkg: v, dep: d}))
+			next = append(next, prov...)
+			continue
+		}
 		clauses, err := s.depClauses(d, false)
 		if err != nil {
 			return nil, fmt.Errorf("solve: %s requires %s: %w", NEVRA(p.Package), d, err)
 		}
 		for _, c := range clauses {
-			s.addRule(&rule{lits: append([]int32{-v}, c...), kind: kindRequires, pkg: v, dep: d})
+			s.addRule(s.newRule(rule{lits: append([]int32{-v}, c...), kind: kindRequires, pkg: v, dep: d}))
 			for _, l := range c {
 				if l > 0 {
 					next = append(next, l)
@@ -116,20 +124,20 @@ func (s *solver) addPkgRules(v int32) ([]int32, error) {
 			if len(c) == 1 && c[0] == -v {
 				continue // rpm ignores a package conflicting with itself
 			}
-			s.addRule(&rule{lits: append([]int32{-v}, c...), kind: kindConflicts, pkg: v, dep: d})
+			s.addRule(s.newRule(rule{lits: append([]int32{-v}, c...), kind: kindConflicts, pkg: v, dep: d}))
 		}
 	}
 	for _, d := range p.Obsoletes {
 		for _, q := range s.pool.obsoletedBy(p, d) {
 			if q != v {
-				s.addRule(&rule{lits: []int32{-v, -q}, kind: kindObsoletes, pkg: v, dep: d})
+				s.addRule(s.newRule(rule{lits: []int32{-v, -q}, kind: kindObsoletes, pkg: v, dep: d}))
 			}
 		}
 	}
 	for _, q := range s.pool.byName[p.Name] {
 		// Each pair once: when the second of the two is visited.
 		if q != v && s.visited[q] && colorMatch(p, s.pool.pkg(q)) {
-			s.addRule(&rule{lits: []int32{-v, -q}, kind: kindSameName, pkg: v})
+			s.addRule(s.newRule(rule{lits: []int32{-v, -q}, kind: kindSameName, pkg: v}))
 		}
 	}
 	for _, d := range p.Recommends {
@@ -205,7 +213,7 @@ func (s *solver) addInfarchRules(added []bool) {
 			}
 			if !s.noInfarch {
 				s.hasInfarch = true
-				s.addRule(&rule{lits: append([]int32{-q}, twins...), kind: kindInfarch, pkg: q})
+				s.addRule(s.newRule(rule{lits: append([]int32{-q}, twins...), kind: kindInfarch, pkg: q}))
 			}
 		}
 	}
@@ -213,3 +221,15 @@ func (s *solver) addInfarchRules(added []bool) {
 
 // sameNameExpand also visits every package sharing a name with a visited one.
 var sameNameExpand = true
+
+// newRule allocates rules in blocks: a resolution makes hundreds of
+// thousands of them.
+func (s *solver) newRule(r rule) *rule {
+	if len(s.slab) == 0 {
+		s.slab = make([]rule, 4096)
+	}
+	p := &s.slab[0]
+	*p = r
+	s.slab = s.slab[1:]
+	return p
+}

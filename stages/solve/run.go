@@ -107,42 +107,61 @@ func (s *solver) openPositives(r *rule, job bool) ([]int32, bool) {
 	return dq, len(dq) > 1
 }
 
-// resolveRules decides unfulfilled rules: first those whose best choice is
+// resolveRules decides unfulfilled rules in rule order, cycling from the
+// last decided one as libsolv does: first only those whose best choice is
 // clear, then, from the first ambiguous one on, every one with the full
-// policy; any decision makes it look at all rules again.
+// policy; any decision makes it look at all rules again. Only armed rules
+// (whose owner package is installed) can be open, so only those are read.
 func (s *solver) resolveRules() step {
-	postponed := 0 // 0 none yet, >0 first ambiguous rule + 1, -1 deciding them
-	for i, n := 0, 0; ; i, n = i+1, n+1 {
-		if n >= len(s.rules) {
-			if postponed <= 0 {
-				return stepNext
-			}
-			i, postponed, n = postponed-1, -1, 0
-		}
-		if i >= len(s.rules) {
-			i = 0
-		}
-		r := s.rules[i]
-		if r.kind == kindJob || (r.pkg > 0 && s.value[r.pkg] <= 0) {
-			continue // fast path: the rule's owner is not installed
-		}
-		dq, open := s.openPositives(r, false)
-		if !open {
-			continue
-		}
-		if postponed >= 0 {
-			dq = s.policyFilter(dq, modeNoReorder)
-			if len(dq) > 1 {
-				if postponed == 0 {
-					postponed = i + 1
+	postponed, deciding := -1, false
+	start := 0
+	for {
+		decided := false
+		first := -1
+		for i := s.armed.next(start); ; i = s.armed.next(i + 1) {
+			if i < 0 {
+				if start == 0 {
+					break
 				}
+				i = s.armed.next(0)
+				if i < 0 {
+					break
+				}
+				start = 0
+			}
+			if i == first {
+				break // a whole cycle
+			}
+			if first < 0 {
+				first = i
+			}
+			dq, open := s.openPositives(s.rules[i], false)
+			if !open {
 				continue
 			}
+			if !deciding {
+				dq = s.policyFilter(dq, modeNoReorder)
+				if len(dq) > 1 {
+					if postponed < 0 {
+						postponed = i
+					}
+					continue
+				}
+			}
+			if st := s.choose(dq, int32(i)); st != stepNext {
+				return st
+			}
+			start, decided = i+1, true
+			break
 		}
-		if st := s.choose(dq, int32(i)); st != stepNext {
-			return st
+		if decided {
+			continue
 		}
-		n = -1
+		if !deciding && postponed >= 0 {
+			deciding, start = true, postponed
+			continue
+		}
+		return stepNext
 	}
 }
 

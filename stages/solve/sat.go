@@ -1,6 +1,9 @@
 package solve
 
-import "context"
+import (
+	"context"
+	"math/bits"
+)
 
 // solver holds the clauses and the assignment of one resolution.
 type solver struct {
@@ -13,6 +16,9 @@ type solver struct {
 	rules      []*rule
 	watches    [][]int32 // by litIndex: rules watching that literal
 	visited    []bool    // packages whose rules were added
+	byOwner    [][]int32 // by variable: rules holding -v as owner literal
+	armed      bitset    // rules whose owner is installed (or that have none)
+	slab       []rule    // preallocated rules
 	noInfarch  bool      // leave out the multilib rules
 	hasInfarch bool      // some multilib rule was added
 	added      []bool
@@ -45,7 +51,7 @@ func newSolver(ctx context.Context, pl *pool, opts Options) *solver {
 		ctx: ctx, pool: pl, opts: opts, jobNames: map[string]bool{},
 		watches: make([][]int32, 2*n),
 		value:   make([]int8, n), level: make([]int32, n), reason: make([]int32, n),
-		why: make([]int32, n), conflict: -1, recd: map[int32]bool{}, rejected: map[int32]int{},
+		why: make([]int32, n), byOwner: make([][]int32, n), conflict: -1, recd: map[int32]bool{}, rejected: map[int32]int{},
 	}
 }
 
@@ -77,6 +83,14 @@ func (s *solver) curLevel() int32 { return int32(len(s.trailLim)) }
 func (s *solver) addRule(r *rule) int32 {
 	id := int32(len(s.rules))
 	s.rules = append(s.rules, r)
+	if r.pkg > 0 {
+		s.byOwner[r.pkg] = append(s.byOwner[r.pkg], id)
+		if s.value[r.pkg] > 0 {
+			s.armed.set(id)
+		}
+	} else if r.kind != kindJob {
+		s.armed.set(id)
+	}
 	switch len(r.lits) {
 	case 0:
 		s.setUnsat(id)
@@ -110,6 +124,9 @@ func (s *solver) assign(l, reason int32) {
 	v := abs(l)
 	if l > 0 {
 		s.value[v] = 1
+		for _, id := range s.byOwner[v] {
+			s.armed.set(id)
+		}
 	} else {
 		s.value[v] = -1
 	}
@@ -178,6 +195,7 @@ func (s *solver) decide(v, why int32) (ok, backjumped bool) {
 		s.backjump(bj)
 		id := int32(len(s.rules))
 		s.rules = append(s.rules, &rule{lits: learnt, kind: kindLearnt})
+		s.armed.set(id)
 		if len(learnt) > 1 {
 			s.watches[litIndex(learnt[0])] = append(s.watches[litIndex(learnt[0])], id)
 			s.watches[litIndex(learnt[1])] = append(s.watches[litIndex(learnt[1])], id)
@@ -240,6 +258,11 @@ func (s *solver) backjump(lvl int32) {
 	start := s.trailLim[lvl]
 	for _, l := range s.trail[start:] {
 		v := abs(l)
+		if l > 0 {
+			for _, id := range s.byOwner[v] {
+				s.armed.clear(id)
+			}
+		}
 		s.value[v], s.level[v], s.reason[v], s.why[v] = 0, 0, 0, 0
 	}
 	s.trail = s.trail[:start]
@@ -256,4 +279,38 @@ func (s *solver) backjump(lvl int32) {
 		}
 	}
 	s.branches = s.branches[:j]
+}
+
+// bitset is a growable set of rule ids.
+type bitset []uint64
+
+func (b *bitset) set(i int32) {
+	for int(i>>6) >= len(*b) {
+		*b = append(*b, 0)
+	}
+	(*b)[i>>6] |= 1 << (i & 63)
+}
+
+func (b bitset) clear(i int32) {
+	if int(i>>6) < len(b) {
+		b[i>>6] &^= 1 << (i & 63)
+	}
+}
+
+// next returns the smallest member >= i, or -1.
+func (b bitset) next(i int) int {
+	w := i >> 6
+	if w >= len(b) {
+		return -1
+	}
+	word := b[w] >> (uint(i) & 63)
+	if word != 0 {
+		return i + bits.TrailingZeros64(word)
+	}
+	for w++; w < len(b); w++ {
+		if b[w] != 0 {
+			return w<<6 + bits.TrailingZeros64(b[w])
+		}
+	}
+	return -1
 }
