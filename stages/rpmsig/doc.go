@@ -16,13 +16,20 @@
 //     lists what was checked.
 //   - VerifyRepoMD checks repomd.xml against its detached armored
 //     signature repomd.xml.asc.
-//   - FetchVerifier adapts VerifyPackageFile to the fetch stage's Verify
+//   - FetchVerifier adapts VerifyPackage to the fetch stage's Verify
 //     hook.
 //
 // Failures are *Error values that name the file and wrap one of the
 // sentinels ErrUnsigned, ErrBadSignature, ErrUnknownKey, ErrBadDigest,
 // ErrExpiredKey or ErrRevokedKey, so callers tell them apart with
-// errors.Is and read the key id with errors.As.
+// errors.Is and read the key id with errors.As. A file that is not a
+// readable package fails with an error wrapping rpm.ErrFormat instead.
+//
+// Known limits: v3 signature packets (rpm before 4.1) are reported as bad
+// signatures, since go-crypto no longer reads them; signatures over SHA-1
+// are accepted, as rpm 4.18 does (RHEL 9's policy rejects them); the
+// uncompressed-payload digest PAYLOADDIGESTALT is not checked (the
+// compressed one covers the same bytes).
 //
 // The OpenPGP work (key parsing, v4 and v6 signature packets, RSA, DSA,
 // ECDSA, EdDSA and Ed25519/Ed448) is github.com/ProtonMail/go-crypto's
