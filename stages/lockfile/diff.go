@@ -10,11 +10,11 @@ import (
 
 // Change is one package difference between two resolutions of a machine.
 type Change struct {
-	Kind string // "added", "removed", "upgraded", "downgraded", "changed"
-	Name string
-	Arch string
-	Old  string // EVR before (empty when added)
-	New  string // EVR after (empty when removed)
+	Kind string `json:"kind"` // "added", "removed", "upgraded", "downgraded", "changed"
+	Name string `json:"name"`
+	Arch string `json:"arch"`
+	Old  string `json:"old,omitempty"` // EVR before (empty when added)
+	New  string `json:"new,omitempty"` // EVR after (empty when removed)
 }
 
 func (c Change) String() string {

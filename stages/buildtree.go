@@ -1,0 +1,187 @@
+package stages
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/disco-build/disco/runtime/plan"
+	"github.com/disco-build/disco/stages/lockfile"
+	"github.com/disco-build/disco/stages/store"
+	"github.com/disco-build/disco/stages/tree"
+)
+
+// TreeOptions configure BuildTree.
+type TreeOptions struct {
+	Root, Cache string // absolute
+	Epoch       int64  // SOURCE_DATE_EPOCH (see Epoch)
+	ExcludeDocs bool
+	Scripts     ScriptRunner    // nil: scriptlets are skipped (reported)
+	Generators  GeneratorRunner // nil: a machine with generator scriptlets fails
+}
+
+// GeneratorRunner runs a legacy machine's generator scriptlets.
+type GeneratorRunner interface {
+	Run(ctx context.Context, m *plan.Machine, root, cache, treeDir string, epoch int64) ([]Outcome, error)
+}
+
+// TreeResult is what BuildTree made.
+type TreeResult struct {
+	Tree      *tree.Tree
+	Installed []Installed
+	Outcomes  []Outcome
+	Notices   []string
+}
+
+// Epoch is SOURCE_DATE_EPOCH for m: the environment's value (env, when
+// set), else the plan's, else the newest build time of the locked packages.
+func Epoch(env string, m *plan.Machine, lm *lockfile.Machine) (int64, error) {
+	if env != "" {
+		var e int64
+		if _, err := fmt.Sscan(env, &e); err != nil || e < 0 {
+			return 0, fmt.Errorf("SOURCE_DATE_EPOCH=%q: not a non-negative integer", env)
+		}
+		return e, nil
+	}
+	if m.SourceDateEpoch != nil {
+		return *m.SourceDateEpoch, nil
+	}
+	var newest int64
+	for _, p := range lm.Packages {
+		newest = max(newest, p.BuildTime)
+	}
+	return newest, nil
+}
+
+// TreeDir is where a machine's root tree is assembled (the contract's
+// cacheMachineRpmInstallRootPath).
+func TreeDir(cache string, m *plan.Machine) string {
+	return filepath.Join(MachineDir(cache, m.Group, m.Name), "root")
+}
+
+// BuildTree assembles m's root tree from its lock entry and the store, in
+// the contract's order: packages, generator scriptlets, Starlark files,
+// overlays, devices, init, users and groups, deletes.
+func BuildTree(ctx context.Context, m *plan.Machine, lm *lockfile.Machine, st *store.Store, o TreeOptions) (*TreeResult, error) {
+	dir := TreeDir(o.Cache, m)
+	if err := os.RemoveAll(dir); err != nil {
+		return nil, fmt.Errorf("tree: %w", err)
+	}
+	t, err := tree.New(dir, o.Epoch)
+	if err != nil {
+		return nil, err
+	}
+	res := &TreeResult{Tree: t}
+	in := NewInstaller(t, st, o.Epoch, o.ExcludeDocs, o.Scripts)
+	if res.Installed, res.Outcomes, err = in.Install(ctx, lm.Packages); err != nil {
+		return nil, fmt.Errorf("install: %w", err)
+	}
+	res.Notices = append(res.Notices, in.Notices()...)
+	if err := failedScripts(res.Outcomes); err != nil {
+		return nil, fmt.Errorf("install: %w", err)
+	}
+	if err := runGenerators(ctx, m, o, dir, res); err != nil {
+		return nil, fmt.Errorf("generators: %w", err)
+	}
+	if err := place(m, o, t); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func failedScripts(outs []Outcome) error {
+	var errs []error
+	for _, o := range outs {
+		if o.Status == "failed" {
+			errs = append(errs, fmt.Errorf("%s: %%%s scriptlet failed (exit %d): %s", o.Package, o.Name, o.ExitCode, o.Reason))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func runGenerators(ctx context.Context, m *plan.Machine, o TreeOptions, dir string, res *TreeResult) error {
+	if len(m.Scriptlets) == 0 {
+		return nil
+	}
+	if o.Generators == nil {
+		return fmt.Errorf("machine %s has generator scriptlets but no runner", m.ID())
+	}
+	outs, err := o.Generators.Run(ctx, m, o.Root, o.Cache, dir, o.Epoch)
+	res.Outcomes = append(res.Outcomes, outs...)
+	if err != nil {
+		return err
+	}
+	_, err = res.Tree.Sync("generator-scriptlets")
+	return err
+}
+
+// place runs the stages after packages and scriptlets.
+func place(m *plan.Machine, o TreeOptions, t *tree.Tree) error {
+	p := NewPlacer(t, o.Root, o.Epoch)
+	for _, f := range m.Files {
+		if err := p.File(f); err != nil {
+			return fmt.Errorf("files: %w", err)
+		}
+	}
+	ov := NewOverlayer(t, o.Root, o.Cache, o.Epoch)
+	for _, x := range m.Overlays {
+		if err := ov.Apply(m, x); err != nil {
+			return fmt.Errorf("overlays: %w", err)
+		}
+	}
+	for _, d := range m.Devices {
+		if err := p.Device(d); err != nil {
+			return fmt.Errorf("devices: %w", err)
+		}
+	}
+	if m.Init != nil {
+		if err := p.Init(m.Init); err != nil {
+			return err
+		}
+	}
+	if err := NewAccounts(t, o.Epoch).Apply(m); err != nil {
+		return fmt.Errorf("accounts: %w", err)
+	}
+	if err := applyOwners(t, append(p.fixes, ov.fixes...)); err != nil {
+		return fmt.Errorf("owners: %w", err)
+	}
+	for _, d := range m.Deletes {
+		if err := p.Delete(d); err != nil {
+			return fmt.Errorf("deletes: %w", err)
+		}
+	}
+	return nil
+}
+
+// WriteManifest writes the tree's manifest beside it (MACHINEDIR/manifest.jsonl)
+// through a temporary file and a rename.
+func WriteManifest(cache string, m *plan.Machine, t *tree.Tree) (string, error) {
+	path := filepath.Join(MachineDir(cache, m.Group, m.Name), "manifest.jsonl")
+	return path, writeAtomic(path, func(f *os.File) error { return t.Manifest().Write(f) })
+}
+
+// writeAtomic writes path through a temporary file in the same folder.
+func writeAtomic(path string, write func(*os.File) error) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

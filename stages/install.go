@@ -1,0 +1,255 @@
+package stages
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/disco-build/disco/stages/lockfile"
+	"github.com/disco-build/disco/stages/manifest"
+	"github.com/disco-build/disco/stages/rpm"
+	"github.com/disco-build/disco/stages/store"
+	"github.com/disco-build/disco/stages/tree"
+)
+
+// Script is one package scriptlet to run in the tree.
+type Script struct {
+	Package string // NEVRA
+	rpm.Script
+	Arg1 int
+}
+
+// Outcome is what became of one scriptlet.
+type Outcome struct {
+	Package  string  `json:"package"`
+	Name     string  `json:"name"`
+	Status   string  `json:"status"` // "ran", "skipped", "failed"
+	ExitCode int     `json:"exit_code"`
+	Seconds  float64 `json:"seconds"`
+	Reason   string  `json:"reason,omitempty"`
+}
+
+// ScriptRunner runs package scriptlets inside a root.
+type ScriptRunner interface {
+	Run(ctx context.Context, root string, s Script) Outcome
+}
+
+// Installer is the install stage: it places the locked packages' files in
+// the tree, in rpm's transaction order, running their scriptlets.
+type Installer struct {
+	tree        *tree.Tree
+	store       *store.Store
+	epoch       int64
+	excludeDocs bool
+	scripts     ScriptRunner
+	ids         idMap
+	notices     []string
+}
+
+// Installed is a package as installed, for the rpmdb writer.
+type Installed struct {
+	Lock    lockfile.Package
+	Package *rpm.Package
+	// Skipped lists file indexes not placed (%ghost, excluded docs).
+	Skipped map[int]string
+}
+
+// NewInstaller returns an install stage writing into t. scripts may be nil
+// (every scriptlet is then reported as skipped).
+func NewInstaller(t *tree.Tree, st *store.Store, epoch int64, excludeDocs bool, scripts ScriptRunner) *Installer {
+	return &Installer{tree: t, store: st, epoch: epoch, excludeDocs: excludeDocs, scripts: scripts}
+}
+
+// Notices are things worth logging (unknown owner names mapped to root).
+func (in *Installer) Notices() []string { return in.notices }
+
+type opened struct {
+	lock lockfile.Package
+	pkg  *rpm.Package
+	file *os.File
+}
+
+// Install installs pkgs and returns them in install order with the
+// scriptlet outcomes. A failing scriptlet is an outcome, not an error; the
+// caller decides.
+func (in *Installer) Install(ctx context.Context, pkgs []lockfile.Package) ([]Installed, []Outcome, error) {
+	ops, err := in.open(pkgs)
+	defer func() {
+		for _, o := range ops {
+			o.file.Close()
+		}
+	}()
+	if err != nil {
+		return nil, nil, err
+	}
+	ops, err = ordered(ops)
+	if err != nil {
+		return nil, nil, err
+	}
+	var outcomes []Outcome
+	run := func(o opened, name string) {
+		if s, ok := o.pkg.Script(name); ok {
+			outcomes = append(outcomes, in.run(ctx, o, s))
+		}
+	}
+	for _, o := range ops {
+		run(o, "pretrans")
+	}
+	var done []Installed
+	for _, o := range ops {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		run(o, "pre")
+		skipped, err := in.place(o)
+		if err != nil {
+			return nil, nil, err
+		}
+		run(o, "post")
+		done = append(done, Installed{Lock: o.lock, Package: o.pkg, Skipped: skipped})
+	}
+	for _, o := range ops {
+		run(o, "posttrans")
+	}
+	return done, outcomes, nil
+}
+
+func (in *Installer) open(pkgs []lockfile.Package) ([]opened, error) {
+	var ops []opened
+	for _, p := range pkgs {
+		f, err := in.store.Open(p.SHA256)
+		if err != nil {
+			return ops, fmt.Errorf("%s: %w (run disco fetch)", p.NEVRA(), err)
+		}
+		pkg, err := rpm.Open(f)
+		if err != nil {
+			f.Close()
+			return ops, fmt.Errorf("%s: %w", p.NEVRA(), err)
+		}
+		ops = append(ops, opened{lock: p, pkg: pkg, file: f})
+	}
+	return ops, nil
+}
+
+func ordered(ops []opened) ([]opened, error) {
+	items := make([]orderItem, len(ops))
+	for i, o := range ops {
+		it := orderItem{name: o.pkg.NEVRA()}
+		provides, err := o.pkg.Provides()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", it.name, err)
+		}
+		it.provides = append(it.provides, o.pkg.Name())
+		for _, p := range provides {
+			it.provides = append(it.provides, p.Name)
+		}
+		files, err := o.pkg.Files()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", it.name, err)
+		}
+		for _, f := range files {
+			it.files = append(it.files, f.Path)
+		}
+		if it.requires, err = o.pkg.Requires(); err != nil {
+			return nil, fmt.Errorf("%s: %w", it.name, err)
+		}
+		items[i] = it
+	}
+	out := make([]opened, 0, len(ops))
+	for _, i := range installOrder(items) {
+		out = append(out, ops[i])
+	}
+	return out, nil
+}
+
+func (in *Installer) run(ctx context.Context, o opened, s rpm.Script) Outcome {
+	if in.scripts == nil {
+		return Outcome{Package: o.pkg.NEVRA(), Name: s.Name, Status: "skipped", Reason: "scriptlets not run in this build"}
+	}
+	out := in.scripts.Run(ctx, in.tree.Dir(), Script{Package: o.pkg.NEVRA(), Script: s, Arg1: 1})
+	if _, err := in.tree.Sync("scriptlet:" + s.Name + "(" + o.pkg.NEVRA() + ")"); err != nil {
+		out.Status, out.Reason = "failed", err.Error()
+	}
+	return out
+}
+
+// place writes a package's files into the tree.
+func (in *Installer) place(o opened) (map[int]string, error) {
+	nevra := o.pkg.NEVRA()
+	files, err := o.pkg.Files()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", nevra, err)
+	}
+	skipped := map[int]string{}
+	for i, f := range files {
+		if err := rpm.ValidatePath(nevra, f.Path); err != nil {
+			return nil, err
+		}
+		if f.IsGhost() {
+			skipped[i] = "ghost"
+		} else if in.excludeDocs && f.Flags&rpm.FileDoc != 0 {
+			skipped[i] = "excluded doc"
+		}
+	}
+	in.ids.refresh(in.tree)
+	pr, err := o.pkg.Payload()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", nevra, err)
+	}
+	defer pr.Close()
+	for {
+		pe, err := pr.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", nevra, err)
+		}
+		if _, skip := skipped[pe.File.Index]; skip {
+			continue
+		}
+		if err := in.placeOne(nevra, pe, pr); err != nil {
+			return nil, fmt.Errorf("%s: %s: %w", nevra, pe.File.Path, err)
+		}
+	}
+	return skipped, nil
+}
+
+func (in *Installer) placeOne(nevra string, pe *rpm.PayloadEntry, content io.Reader) error {
+	f := pe.File
+	if pe.HardLinkOf != "" {
+		return in.tree.Link(pe.HardLinkOf, f.Path)
+	}
+	uid, gid, unknown := in.ids.lookup(f.User, f.Group)
+	for _, u := range unknown {
+		in.notices = append(in.notices, fmt.Sprintf("%s: %s: unknown %s, using root", nevra, f.Path, u))
+	}
+	meta := tree.Meta{Mode: f.Perm(), UID: uid, GID: gid, Mtime: min(int64(f.Mtime), in.epoch),
+		Source: "package:" + nevra, Config: f.IsConfig()}
+	if f.Caps != "" {
+		caps, err := f.CapsXattr()
+		if err != nil {
+			return err
+		}
+		meta.Xattrs = map[string][]byte{"security.capability": caps}
+	}
+	switch f.Type() {
+	case rpm.ModeDir:
+		return in.tree.Mkdir(f.Path, meta)
+	case rpm.ModeRegular:
+		return in.tree.WriteFile(f.Path, content, meta)
+	case rpm.ModeSymlink:
+		return in.tree.Symlink(f.LinkTo, f.Path, meta)
+	case rpm.ModeChar:
+		return in.tree.Mknod(f.Path, manifest.Char, f.Major(), f.Minor(), meta)
+	case rpm.ModeBlock:
+		return in.tree.Mknod(f.Path, manifest.Block, f.Major(), f.Minor(), meta)
+	case rpm.ModeFIFO:
+		return in.tree.Mknod(f.Path, manifest.FIFO, 0, 0, meta)
+	case rpm.ModeSocket:
+		return in.tree.Mknod(f.Path, manifest.Socket, 0, 0, meta)
+	}
+	return fmt.Errorf("unknown file type %#o", f.Type())
+}
