@@ -20,7 +20,9 @@ type Cache struct {
 // NewCache returns a cache in dir (created on first write).
 func NewCache(dir string) *Cache { return &Cache{Dir: dir} }
 
-const cacheMagic = "DISCOMD\x01"
+// cacheMagic starts every cache file; it carries the codec's version and
+// field count so entries written by another layout are misses, not garbage.
+const cacheMagic = "DISCOMD" + string(rune(codecVersion)) + string(rune(codecFields))
 
 func (c *Cache) path(kind string, ck Checksum) string {
 	return filepath.Join(c.Dir, fmt.Sprintf("%s-%s-%s.bin", kind, ck.Type, ck.Value))

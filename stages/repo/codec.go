@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/disco-build/disco/stages/rpmver"
 )
@@ -14,6 +15,9 @@ import (
 // of the packages once), then the packages, each a fixed sequence of
 // uvarints: string-table indexes, integers, list lengths. Decoding makes one
 // string of the whole table and one block of Deps, so it allocates little.
+
+// codecVersion changes whenever the layout below changes.
+const codecVersion = 1
 
 // codecFields is the number of fields of Package the codec writes (EVR
 // counted as its four); a test
@@ -212,14 +216,16 @@ func (d *decoder) table() {
 		d.b = d.b[l:]
 		total += l
 	}
-	// Copy the string bytes (without their length prefixes) into one string.
-	all := make([]byte, 0, total)
+	// Copy the string bytes (without their length prefixes) into one
+	// string; strings.Builder hands over its buffer without a copy.
+	var all strings.Builder
+	all.Grow(total)
 	for _, l := range lens {
 		_, k := binary.Uvarint(start)
-		all = append(all, start[k:k+l]...)
+		all.Write(start[k : k+l])
 		start = start[k+l:]
 	}
-	s := string(all)
+	s := all.String()
 	d.strs = make([]string, n)
 	off := 0
 	for i, l := range lens {
