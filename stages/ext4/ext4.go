@@ -35,7 +35,7 @@ type Entry struct {
 
 // Options fixes everything about the image that is not in the entries.
 type Options struct {
-	Size            int64    // image size in bytes; 0 picks content plus headroom
+	Size            int64    // image size in bytes, rounded down to whole blocks; 0 picks content + 10% + 8 MiB
 	BlockSize       int      // 0 or 4096
 	UUID            [16]byte // filesystem UUID (also the journal's)
 	HashSeed        [16]byte // htree hash seed

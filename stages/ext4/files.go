@@ -79,16 +79,20 @@ func (img *image) writeFile(n *inode, buf []byte) error {
 // source reads a file's content; when it is an *os.File it skips holes
 // with SEEK_DATA/SEEK_HOLE instead of reading their zeros.
 type source struct {
-	r    io.Reader
-	f    *os.File
-	size int64
-	pos  int64 // next offset to read, block-aligned until the last read
-	end  int64 // end of the current data run
+	r     io.Reader
+	f     *os.File // set when holes are looked for
+	sized bool     // size checked by Stat, no need to look for more bytes
+	size  int64
+	pos   int64 // next offset to read, block-aligned until the last read
+	end   int64 // end of the current data run
 }
 
 const (
 	seekData = 3
 	seekHole = 4
+	// Smaller files are just read: looking for holes would cost more
+	// system calls than it saves.
+	minSeekSize = 1 << 20
 )
 
 func (s *source) init() error {
@@ -104,7 +108,10 @@ func (s *source) init() error {
 	if fi.Size() != s.size {
 		return fmt.Errorf("file has %d bytes, entry says %d", fi.Size(), s.size)
 	}
-	s.f, s.end = f, 0
+	s.sized = true
+	if s.size >= minSeekSize {
+		s.f, s.end = f, 0
+	}
 	return nil
 }
 
@@ -136,8 +143,8 @@ func (s *source) nextData() (int64, int64, error) {
 
 // atEOF fails when the content goes on past the entry's size.
 func (s *source) atEOF() error {
-	if s.f != nil {
-		return nil // size checked by Stat
+	if s.sized {
+		return nil
 	}
 	var one [1]byte
 	if k, _ := s.r.Read(one[:]); k > 0 {

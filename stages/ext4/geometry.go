@@ -175,25 +175,21 @@ func contentBlocks(t *tree) uint64 {
 // newGeometry picks the geometry for the tree: the one of Options.Size, or
 // an automatic size with headroom when Size is 0.
 func newGeometry(t *tree, opts Options) (*geometry, error) {
+	blocks, inodes := uint64(opts.Size)/blockSize, uint64(t.maxIno)
 	if opts.Size == 0 {
 		need, err := minBlocks(t, opts)
 		if err != nil {
 			return nil, err
 		}
-		blocks := need + need/10 + 2048
-		g, err := shape(blocks, uint64(t.maxIno)+uint64(t.maxIno)/10, opts)
-		if err != nil {
-			return nil, err
-		}
-		return g, nil
+		blocks, inodes = need+need/10+2048, inodes+inodes/10
 	}
-	g, err := shape(uint64(opts.Size)/blockSize, uint64(t.maxIno), opts)
+	g, err := shape(blocks, inodes, opts)
 	if err != nil {
 		return nil, err
 	}
 	if need := g.overhead() + contentBlocks(t); need > g.blocks {
 		min, _ := minBlocks(t, opts)
-		return nil, fmt.Errorf("image too small: need %d bytes, have %d", min*blockSize, opts.Size)
+		return nil, fmt.Errorf("image too small: need %d bytes, have %d", min*blockSize, g.blocks*blockSize)
 	}
 	return g, nil
 }
