@@ -17,6 +17,13 @@ func filterPackages(pkgs []*Package, cfg *Config, opts Options) ([]*Package, err
 	if len(cfg.Include)+len(opts.Include)+len(cfg.Exclude)+len(opts.Exclude) == 0 {
 		return pkgs, nil
 	}
+	for _, l := range append(sets, excl...) {
+		for _, g := range l {
+			if _, err := path.Match(g, ""); err != nil {
+				return nil, fmt.Errorf("repo %s: package glob %q: %w", cfg.ID, g, err)
+			}
+		}
+	}
 	out := make([]*Package, 0, len(pkgs))
 	for _, p := range pkgs {
 		keep := true
@@ -32,13 +39,6 @@ func filterPackages(pkgs []*Package, cfg *Config, opts Options) ([]*Package, err
 		}
 		if keep {
 			out = append(out, p)
-		}
-	}
-	for _, l := range append(sets, excl...) {
-		for _, g := range l {
-			if _, err := path.Match(g, ""); err != nil {
-				return nil, fmt.Errorf("repo %s: package glob %q: %w", cfg.ID, g, err)
-			}
 		}
 	}
 	return out, nil

@@ -212,7 +212,7 @@ func (s *xmlScanner) endTag() (xmlTok, error) {
 	if i < 0 {
 		return 0, s.eofErr(" in an end tag")
 	}
-	name := bytes.TrimRight(s.buf[s.pos+2:i], " \t\r\n")
+	name := trimRightSpace(s.buf[s.pos+2 : i])
 	n := len(s.stackIdx)
 	if n == 0 {
 		return 0, s.errf("end tag </%s> without start tag", name)
@@ -274,7 +274,7 @@ func (s *xmlScanner) parseTag(b []byte) (bool, error) {
 		if eq <= 0 {
 			return false, s.errf("malformed attribute in <%s>", name)
 		}
-		an := bytes.TrimRight(b[:eq], " \t\r\n")
+		an := trimRightSpace(b[:eq])
 		v := trimLeftSpace(b[eq+1:])
 		if len(v) == 0 || (v[0] != '"' && v[0] != '\'') {
 			if len(v) == 0 {
@@ -391,6 +391,13 @@ func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\
 func trimLeftSpace(b []byte) []byte {
 	for len(b) > 0 && isSpace(b[0]) {
 		b = b[1:]
+	}
+	return b
+}
+
+func trimRightSpace(b []byte) []byte {
+	for len(b) > 0 && isSpace(b[len(b)-1]) {
+		b = b[:len(b)-1]
 	}
 	return b
 }
