@@ -28,21 +28,25 @@ func (e *env) buildCommand() *ffcli.Command {
 	fs.SetOutput(e.stderr)
 	fs.StringVar(&f.machine, "machine", "", "only the machine with this name (any group)")
 	fs.StringVar(&f.group, "group", "", "only the machines of this group")
-	fs.StringVar(&f.stage, "stage", "tree", "stop after this stage: tree")
+	fs.StringVar(&f.stage, "stage", "disk", "stop after this stage: tree or disk")
 	fs.BoolVar(&f.excludeDocs, "exclude-docs", false, "do not install files packages mark as documentation")
 	fs.BoolVar(&f.noScripts, "no-scripts", false, "do not run package scriptlets (reported as skipped)")
 	return &ffcli.Command{
 		Name:       "build",
-		ShortUsage: "disco build [--machine NAME] [--group G] [--stage tree] [--exclude-docs]",
-		ShortHelp:  "build machines from the lock (now: the root tree and its manifest)",
+		ShortUsage: "disco build [--machine NAME] [--group G] [--stage tree|disk] [--exclude-docs]",
+		ShortHelp:  "build machines from the lock into disk images",
 		LongHelp: strings.TrimSpace(`
 Builds the selected machines from disco.lock: fetches their packages into the
 shared store, installs them natively into CACHE/GROUP/NAME/root in rpm's
 transaction order, runs their scriptlets, then applies generator
 scriptlets, files, overlays, devices, init, users and groups, and deletes,
 and writes the metadata manifest (owners, modes, devices, links, xattrs,
-times, sources) to CACHE/GROUP/NAME/manifest.jsonl. Nothing needs root
-except running scriptlets. SOURCE_DATE_EPOCH, when set, fixes every time.
+times, sources) to CACHE/GROUP/NAME/manifest.jsonl (--stage tree stops
+here). Then it writes each partition's filesystem (ext4, squashfs, vfat,
+swap) from the manifest straight into the partitioned disk image
+CACHE/GROUP/NAME/disk.raw: no mounts, no loop devices. Nothing needs root
+except running scriptlets. SOURCE_DATE_EPOCH, when set, fixes every time;
+the same inputs give the same bytes.
 
 Examples:
   disco -C examples/starlark build --stage tree --machine web
@@ -52,8 +56,8 @@ Examples:
 			if len(args) > 0 {
 				return usagef("build takes no arguments")
 			}
-			if f.stage != "tree" {
-				return usagef("--stage %q: the stages are: tree", f.stage)
+			if f.stage != "tree" && f.stage != "disk" {
+				return usagef("--stage %q: the stages are: tree, disk", f.stage)
 			}
 			return e.runBuild(ctx, f)
 		},
@@ -125,8 +129,28 @@ func (e *env) buildTree(ctx context.Context, m *plan.Machine, lm *lockfile.Machi
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(e.stdout, "%s: tree %s (%d entries, %d packages), manifest %s\n", m.ID(),
-		rel(root, res.Tree.Dir()), res.Tree.Manifest().Len(), len(res.Installed), rel(root, path))
+	if _, err := fmt.Fprintf(e.stdout, "%s: tree %s (%d entries, %d packages), manifest %s\n", m.ID(),
+		rel(root, res.Tree.Dir()), res.Tree.Manifest().Len(), len(res.Installed), rel(root, path)); err != nil {
+		return err
+	}
+	if f.stage == "tree" {
+		return nil
+	}
+	return e.buildDisk(ctx, m, res, cache, epoch, root)
+}
+
+func (e *env) buildDisk(ctx context.Context, m *plan.Machine, res *stages.TreeResult, cache string, epoch int64, root string) error {
+	dir := stages.MachineDir(cache, m.Group, m.Name)
+	out := filepath.Join(dir, "disk.raw")
+	l, err := stages.NewDiskImage(res.Tree, m, epoch, filepath.Join(dir, "tmp")).Write(ctx, out)
+	if err != nil {
+		return fmt.Errorf("disk: %w", err)
+	}
+	fi, err := os.Stat(out)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(e.stdout, "%s: disk %s (%s, %d partitions, %s)\n", m.ID(), rel(root, out), l.Table, len(l.Partitions), humanBytes(fi.Size()))
 	return err
 }
 

@@ -1,0 +1,270 @@
+package stages
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/disco-build/disco/runtime/plan"
+	"github.com/disco-build/disco/stages/disk"
+	"github.com/disco-build/disco/stages/ext4"
+	"github.com/disco-build/disco/stages/ids"
+	"github.com/disco-build/disco/stages/manifest"
+	"github.com/disco-build/disco/stages/squashfs"
+	"github.com/disco-build/disco/stages/swap"
+	"github.com/disco-build/disco/stages/tree"
+	"github.com/disco-build/disco/stages/vfat"
+)
+
+// Headroom for automatically sized filesystems: a fifth of the content,
+// at least 16 MiB; sizes are rounded up to 1 MiB.
+const (
+	minHeadroom = 16 << 20
+	mib         = 1 << 20
+)
+
+// DiskImage is the disk stage: it splits the tree by the layout's mount
+// points, writes each partition's filesystem straight into its place in
+// the disk image (no mounts, no loop devices), and writes the partition
+// table. IDs derive from group/machine/partition names unless the plan
+// gives them.
+type DiskImage struct {
+	tree  *tree.Tree
+	m     *plan.Machine
+	epoch int64
+	tmp   string // folder for intermediate files (squashfs)
+}
+
+// NewDiskImage returns the disk stage for m's tree.
+func NewDiskImage(t *tree.Tree, m *plan.Machine, epoch int64, tmp string) *DiskImage {
+	return &DiskImage{tree: t, m: m, epoch: epoch, tmp: tmp}
+}
+
+// Write writes the raw disk image to path (atomically) and returns its
+// layout for reports and later stages.
+func (d *DiskImage) Write(ctx context.Context, path string) (disk.Layout, error) {
+	l, err := d.layout(ctx)
+	if err != nil {
+		return l, err
+	}
+	_, err = disk.WriteFile(path, l)
+	return l, err
+}
+
+func (d *DiskImage) layout(ctx context.Context) (disk.Layout, error) {
+	pd := d.m.Disk
+	l := disk.Layout{Table: pd.Table, DiskGUID: d.uuid(pd.GUID)}
+	l.DiskID = ids.VolumeID(d.m.Group, d.m.Name)
+	if pd.Size != "" {
+		n, err := plan.ParseSize(pd.Size)
+		if err != nil {
+			return l, plan.Errorf(pd.Pos, "disk size: %v", err)
+		}
+		l.Size = n
+	}
+	mounts := mountPoints(pd.Partitions)
+	for _, p := range pd.Partitions {
+		part, err := d.partition(ctx, p, mounts, l.Size != 0)
+		if err != nil {
+			return l, fmt.Errorf("%s: partition %s: %w", p.Pos, p.Name, err)
+		}
+		l.Partitions = append(l.Partitions, part)
+	}
+	if _, err := l.Plan(); err != nil {
+		return l, fmt.Errorf("%s: %w", pd.Pos, err)
+	}
+	return l, nil
+}
+
+func (d *DiskImage) uuid(given string, parts ...string) [16]byte {
+	if given != "" {
+		if u, err := ids.Parse(given); err == nil {
+			return u
+		}
+	}
+	return ids.UUID(append([]string{d.m.Group, d.m.Name}, parts...)...)
+}
+
+func mountPoints(parts []plan.Partition) []string {
+	var out []string
+	for _, p := range parts {
+		if p.Mount != "" && p.FS != nil && p.FS.Type != "swap" {
+			out = append(out, p.Mount)
+		}
+	}
+	return out
+}
+
+func (d *DiskImage) partition(ctx context.Context, p plan.Partition, mounts []string, diskSized bool) (disk.Partition, error) {
+	part := disk.Partition{Name: p.Name, Type: p.Type, Label: p.Label, GUID: d.uuid(p.GUID, p.Name), Mount: p.Mount}
+	if part.Label == "" {
+		part.Label = p.Name
+	}
+	fixed, err := fixedSize(p.Size)
+	if err != nil {
+		return part, err
+	}
+	if p.FS == nil {
+		part.Size = fixed
+		return part, nil
+	}
+	part.FSType = p.FS.Type
+	fsUUID := d.uuid(p.FS.UUID, p.Name, "fs")
+	part.FSUUID = ids.Format(fsUUID)
+	entries, err := d.entries(p.Mount, mounts)
+	if err != nil {
+		return part, err
+	}
+	content, err := d.filesystem(ctx, p, entries, fsUUID)
+	if err != nil {
+		return part, err
+	}
+	part.Content = content
+	part.Size = fixed
+	if p.Size == "auto" || (p.Size == "rest" && !diskSized) {
+		part.Size = roundUp(content.Size(), mib)
+	}
+	if part.Size != 0 && part.Size < content.Size() {
+		return part, fmt.Errorf("too small: its %s filesystem needs %d bytes, the partition has %d", p.FS.Type, content.Size(), part.Size)
+	}
+	return part, nil
+}
+
+// fixedSize is a partition's size in bytes as the plan gives it: 0 for
+// "auto" and "rest" (the caller sizes those: "rest" fills a disk of given
+// size, else it is sized like "auto").
+func fixedSize(s string) (int64, error) {
+	if s == "auto" || s == "rest" || s == "" {
+		return 0, nil
+	}
+	return plan.ParseSize(s)
+}
+
+func roundUp(n, to int64) int64 { return (n + to - 1) / to * to }
+
+func withHeadroom(n int64) int64 { return roundUp(n+max(n/5, minHeadroom), mib) }
+
+// entries returns the manifest entries of the filesystem mounted at mount
+// (paths rebased to its root), leaving out what other partitions mount;
+// their mount points stay as empty folders.
+func (d *DiskImage) entries(mount string, mounts []string) ([]ext4.Entry, error) {
+	if mount == "" {
+		return nil, nil
+	}
+	var out []ext4.Entry
+	err := d.tree.Manifest().Walk(func(e *manifest.Entry) error {
+		rel, ok := under(e.Path, mount)
+		if !ok || coveredByOther(e.Path, mount, mounts) {
+			return nil
+		}
+		out = append(out, d.entry(e, rel, mount))
+		return nil
+	})
+	return out, err
+}
+
+func under(p, mount string) (string, bool) {
+	if mount == "/" {
+		return p, true
+	}
+	if p == mount {
+		return "/", true
+	}
+	if rest, ok := strings.CutPrefix(p, mount+"/"); ok {
+		return "/" + rest, true
+	}
+	return "", false
+}
+
+// coveredByOther: p lies strictly below another, deeper mount point.
+func coveredByOther(p, mount string, mounts []string) bool {
+	for _, o := range mounts {
+		if o == mount || len(o) <= len(mount) {
+			continue
+		}
+		if strings.HasPrefix(p, o+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+var kindBits = map[manifest.Kind]uint32{
+	manifest.Dir: ext4.S_IFDIR, manifest.File: ext4.S_IFREG, manifest.Symlink: ext4.S_IFLNK,
+	manifest.Char: ext4.S_IFCHR, manifest.Block: ext4.S_IFBLK, manifest.FIFO: ext4.S_IFIFO, manifest.Socket: ext4.S_IFSOCK,
+}
+
+func (d *DiskImage) entry(e *manifest.Entry, rel, mount string) ext4.Entry {
+	out := ext4.Entry{Path: rel, Mode: kindBits[e.Kind] | e.Mode, UID: e.UID, GID: e.GID, Mtime: e.Mtime,
+		Size: e.Size, Target: e.Target, Major: e.Major, Minor: e.Minor, Xattrs: e.Xattrs}
+	if e.Link != "" {
+		if r, ok := under(e.Link, mount); ok {
+			out.Link = r
+		}
+	}
+	if e.Kind == manifest.File && e.Link == "" {
+		hp := d.tree.HostPath(e.Path)
+		out.Open = func() (io.ReadCloser, error) { return os.Open(hp) }
+	}
+	if e.Kind == manifest.Symlink {
+		out.Size = 0
+	}
+	return out
+}
+
+func (d *DiskImage) filesystem(ctx context.Context, p plan.Partition, entries []ext4.Entry, uuid [16]byte) (disk.Content, error) {
+	name := []string{d.m.Group, d.m.Name, p.Name}
+	switch p.FS.Type {
+	case "ext4":
+		opts := ext4.Options{UUID: uuid, HashSeed: ids.UUID(append(name, "hash-seed")...), Label: p.FS.Label, Epoch: d.epoch}
+		min, err := ext4.MinSize(entries, opts)
+		if err != nil {
+			return nil, err
+		}
+		return disk.FromFunc(withHeadroom(min), func(w io.WriterAt, size int64) error {
+			opts.Size = size
+			_, err := ext4.Write(w, entries, opts)
+			return err
+		}), nil
+	case "vfat":
+		opts := vfat.Options{VolumeID: ids.VolumeID(name...), Label: p.FS.Label, Epoch: d.epoch}
+		min, err := vfat.MinSize(entries, opts)
+		if err != nil {
+			return nil, err
+		}
+		return disk.FromFunc(min, func(w io.WriterAt, size int64) error {
+			opts.Size = size
+			_, err := vfat.Write(w, entries, opts)
+			return err
+		}), nil
+	case "squashfs":
+		return d.squashfs(ctx, p, entries)
+	case "swap":
+		opts := swap.Options{UUID: uuid, Label: p.FS.Label}
+		return disk.FromFunc(1*mib, func(w io.WriterAt, size int64) error { return swap.Write(w, size, opts) }), nil
+	}
+	return nil, fmt.Errorf("unknown filesystem %q", p.FS.Type)
+}
+
+func (d *DiskImage) squashfs(ctx context.Context, p plan.Partition, entries []ext4.Entry) (disk.Content, error) {
+	if err := os.MkdirAll(d.tmp, 0o755); err != nil {
+		return nil, err
+	}
+	img := filepath.Join(d.tmp, p.Name+".squashfs")
+	if err := squashfs.WriteFile(ctx, img, entries, squashfs.Options{Epoch: d.epoch, Compression: p.FS.Compression}); err != nil {
+		return nil, err
+	}
+	f, err := os.Open(img)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return disk.FromReaderAt(f, fi.Size()), nil
+}
