@@ -1,0 +1,68 @@
+package scriptlet
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func luaScript(body string) Script {
+	return Script{Package: "filesystem-3.18-1.x86_64", Name: "pretrans", Prog: []string{LuaProg}, Body: body, Arg1: 1}
+}
+
+func TestLua(t *testing.T) {
+	root := busyboxRoot(t)
+	probe(t, root)
+	ctx := context.Background()
+	r := testRunner()
+	outside := filepath.Join(t.TempDir(), "outside")
+	must(t, os.WriteFile(outside, []byte("host"), 0o644))
+
+	t.Run("posix, rpm, io and print inside the root", func(t *testing.T) {
+		o := r.Run(ctx, root, luaScript(`
+assert(posix.mkdir("/usr") == 0)
+assert(posix.mkdir("/usr/lib") == 0)
+assert(posix.symlink("usr/lib", "/lib") == 0)
+assert(posix.chmod("/usr/lib", "0700") == 0)
+local f = assert(io.open("/lib/marker", "w"))
+f:write(rpm.expand("%{_bindir} %_sysconfdir %{undefined} 100%%"), " ", arg[1], " ", arg[2])
+f:close()
+print(posix.stat("/lib", "type"), posix.stat("/usr/lib").mode, posix.readlink("/lib"))
+print(posix.access("/lib/marker", "r"), posix.access("/nope"))
+print(rpm.vercmp("1.0", "1.0a"), os.getenv("TZ"), os.getenv("HOME"), io.open(`+strconv.Quote(outside)+`))
+`))
+		if o.Status != Ran {
+			t.Fatalf("outcome %+v", o)
+		}
+		if got := readFile(t, filepath.Join(root, "usr/lib/marker")); got != "/usr/bin /etc %{undefined} 100% <lua> 1" {
+			t.Errorf("marker %q", got)
+		}
+		want := "directory\trwx------\tusr/lib\n0\tnil\tno such file or directory\t2\n" +
+			"-1\tUTC\t/root\tnil\topen " + outside + ": no such file or directory\t1\n"
+		if o.Output != want {
+			t.Errorf("output\n got %q\nwant %q", o.Output, want)
+		}
+		if fi, err := os.Stat(filepath.Join(root, "usr/lib")); err != nil || fi.Mode().Perm() != 0o700 {
+			t.Errorf("chmod: %v %v", fi, err)
+		}
+	})
+	t.Run("errors fail the scriptlet", func(t *testing.T) {
+		o := r.Run(ctx, root, luaScript(`error("no good")`))
+		if o.Status != Failed || !strings.Contains(o.Reason, "no good") || !strings.Contains(o.Reason, "filesystem-3.18-1.x86_64") {
+			t.Errorf("outcome %+v", o)
+		}
+		o = r.Run(ctx, root, luaScript(`local pid = posix.fork()`))
+		if o.Status != Failed || !strings.Contains(o.Reason, "posix.fork is not supported") {
+			t.Errorf("outcome %+v", o)
+		}
+	})
+	t.Run("rpm.execute runs image programs", func(t *testing.T) {
+		o := r.Run(ctx, root, luaScript(`print(rpm.execute("/bin/sh", "-c", "echo ran > /executed; exit 4"))`))
+		if o.Status != Ran || o.Output != "4\n" || readFile(t, filepath.Join(root, "executed")) != "ran\n" {
+			t.Errorf("outcome %+v", o)
+		}
+	})
+}

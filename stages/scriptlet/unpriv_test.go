@@ -1,0 +1,48 @@
+package scriptlet
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/disco-build/disco/internal/testtool"
+)
+
+// TestUnprivileged re-runs TestScriptlets and TestLua as nobody, where the
+// runner must use a user namespace. Only root can switch users; an
+// unprivileged `go test` runs TestScriptlets that way already.
+func TestUnprivileged(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("already unprivileged: TestScriptlets covers the user-namespace path")
+	}
+	setpriv := testtool.Need(t, "setpriv")[0]
+	busyboxRoot(t) // skips without a static busybox, as the re-run would
+	self, err := os.Executable()
+	must(t, err)
+	// A copy of the test binary and a TMPDIR that nobody can reach.
+	dir, err := os.MkdirTemp("", "scriptlet-unprivileged")
+	must(t, err)
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	must(t, os.Chmod(dir, 0o755))
+	bin := filepath.Join(dir, "scriptlet.test")
+	data, err := os.ReadFile(self)
+	must(t, err)
+	must(t, os.WriteFile(bin, data, 0o755))
+	tmp := filepath.Join(dir, "tmp")
+	must(t, os.Mkdir(tmp, 0o777))
+	must(t, os.Chmod(tmp, 0o1777))
+	cmd := exec.Command(setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "--",
+		bin, "-test.run=^(TestScriptlets|TestLua)$", "-test.v", "-test.count=1")
+	cmd.Env = []string{"TMPDIR=" + tmp, "PATH=" + os.Getenv("PATH"), "CI=" + os.Getenv("CI")}
+	cmd.Dir = tmp
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("as nobody: %v\n%s", err, out)
+	}
+	if strings.Contains(string(out), "--- SKIP") || !strings.Contains(string(out), "--- PASS: TestScriptlets ") ||
+		!strings.Contains(string(out), "--- PASS: TestLua ") {
+		t.Fatalf("as nobody, the tests did not all run:\n%s", out)
+	}
+}
