@@ -273,3 +273,28 @@ func TestDirSourceStaysInside(t *testing.T) {
 		}
 	}
 }
+
+// TestChecksumTypes: createrepo_c -s for each digest rpm-md allows; the
+// loader verifies with the same one, and catches a corrupt file with it.
+func TestChecksumTypes(t *testing.T) {
+	for _, typ := range []string{"sha1", "sha224", "sha384", "sha512"} {
+		t.Run(typ, func(t *testing.T) {
+			rd := makeRepo(t, "--general-compress-type=gz", "--checksum="+typ)
+			r, err := loadDir(t, "ck", rd, repo.Options{WithFilelists: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := r.MD.Find("primary").Checksum.Type; got != typ || r.Packages[0].ChecksumType != typ {
+				t.Fatalf("repomd checksum type %q, package %q", got, r.Packages[0].ChecksumType)
+			}
+			fl := filepath.Join(rd, r.MD.Find("filelists").Location)
+			data, _ := os.ReadFile(fl)
+			os.WriteFile(fl, append(data, 0), 0o644)
+			err = r.LoadFilelists(context.Background(), repo.DirSource(rd))
+			var ce *repo.ChecksumError
+			if !errors.As(err, &ce) || ce.Want.Type != typ || !strings.Contains(err.Error(), "filelists.xml.gz") {
+				t.Fatalf("corrupt filelists: %v", err)
+			}
+		})
+	}
+}
