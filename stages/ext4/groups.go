@@ -8,44 +8,49 @@ const (
 // writeGroups writes every group's block and inode bitmaps and builds the
 // group descriptor table (written with the superblocks).
 func (img *image) writeGroups() error {
-	g := img.g
-	img.gdt = make([]byte, uint64(g.gdtBlocks)*blockSize)
+	img.gdt = make([]byte, uint64(img.g.gdtBlocks)*blockSize)
 	dirs := img.dirsPerGroup()
-	for gi := range g.groups {
+	for gi := range img.g.groups {
 		bb := img.blockBitmap(gi)
-		usedIno := img.usedInodes(gi)
-		ib := inodeBitmap(usedIno, g.ipg)
+		used := img.usedInodes(gi)
+		ib := inodeBitmap(used, img.g.ipg)
 		if err := img.out.put(img.gd[gi].bbitmap, bb); err != nil {
 			return err
 		}
 		if err := img.out.put(img.gd[gi].ibitmap, ib); err != nil {
 			return err
 		}
-		start, end := img.groupRange(gi)
-		d := leBytes{img.gdt[gi*descSize : (gi+1)*descSize]}
-		put64split(d, 0x00, 0x20, img.gd[gi].bbitmap)
-		put64split(d, 0x04, 0x24, img.gd[gi].ibitmap)
-		put64split(d, 0x08, 0x28, img.gd[gi].itable)
-		put32split(d, 0x0C, 0x2C, uint32(end-start-img.a.countUsed(start, end)))
-		put32split(d, 0x0E, 0x2E, g.ipg-usedIno)
-		put32split(d, 0x10, 0x30, dirs[gi])
-		flags := uint16(bgItableZeroed)
-		if usedIno == 0 {
-			flags |= bgInodeUninit
-		}
-		d.put16(0x12, flags)
-		put32split(d, 0x1C, 0x32, g.ipg-usedIno) // itable_unused
-		bc := crc32c(img.fsSeed, bb)
-		d.put16(0x18, uint16(bc))
-		d.put16(0x38, uint16(bc>>16))
-		ic := crc32c(img.fsSeed, ib[:g.ipg/8])
-		d.put16(0x1A, uint16(ic))
-		d.put16(0x3A, uint16(ic>>16))
-		c := crc32c(img.fsSeed, le32(gi))
-		c = crc32c(c, d.b) // with bg_checksum still zero
-		d.put16(0x1E, uint16(c))
+		img.descriptor(gi, bb, ib, used, dirs[gi])
 	}
 	return nil
+}
+
+// descriptor encodes group gi's 64-byte descriptor with its checksums.
+func (img *image) descriptor(gi uint32, bb, ib []byte, usedIno, dirs uint32) {
+	g := img.g
+	start, end := img.groupRange(gi)
+	d := leBytes{img.gdt[gi*descSize : (gi+1)*descSize]}
+	put64split(d, 0x00, 0x20, img.gd[gi].bbitmap)
+	put64split(d, 0x04, 0x24, img.gd[gi].ibitmap)
+	put64split(d, 0x08, 0x28, img.gd[gi].itable)
+	put32split(d, 0x0C, 0x2C, uint32(end-start-img.a.countUsed(start, end)))
+	put32split(d, 0x0E, 0x2E, g.ipg-usedIno)
+	put32split(d, 0x10, 0x30, dirs)
+	flags := uint16(bgItableZeroed)
+	if usedIno == 0 {
+		flags |= bgInodeUninit
+	}
+	d.put16(0x12, flags)
+	put32split(d, 0x1C, 0x32, g.ipg-usedIno) // itable_unused
+	bc := crc32c(img.fsSeed, bb)
+	d.put16(0x18, uint16(bc))
+	d.put16(0x38, uint16(bc>>16))
+	ic := crc32c(img.fsSeed, ib[:g.ipg/8])
+	d.put16(0x1A, uint16(ic))
+	d.put16(0x3A, uint16(ic>>16))
+	c := crc32c(img.fsSeed, le32(gi))
+	c = crc32c(c, d.b) // with bg_checksum still zero
+	d.put16(0x1E, uint16(c))
 }
 
 func put64split(d leBytes, lo, hi int, v uint64) {

@@ -40,9 +40,34 @@ func (img *image) writeSupers() error {
 	return nil
 }
 
+// superblock encodes the 1024-byte superblock copy kept in group.
 func (img *image) superblock(b []byte, group uint32) {
-	g, o := img.g, img.opts
 	s := leBytes{b}
+	img.superGeometry(s)
+	img.superFeatures(s)
+	o := img.opts
+	putTime32(s, 0x30, 0x274, o.Epoch) // wtime
+	s.put16(0x36, 0xFFFF)              // max mount count: -1
+	s.put16(0x38, 0xEF53)
+	s.put16(0x3A, 1)                   // clean
+	s.put16(0x3C, 1)                   // errors: continue
+	putTime32(s, 0x40, 0x277, o.Epoch) // lastcheck
+	s.put32(0x4C, 1)                   // dynamic revision
+	s.put16(0x5A, uint16(group))
+	copy(b[0x68:0x78], o.UUID[:])
+	copy(b[0x78:0x88], o.Label)
+	copy(b[0xEC:0xFC], o.HashSeed[:])
+	b[0xFC] = dxHashVer
+	s.put32(0x100, 0x0C)                // default mount options: user_xattr, acl
+	putTime32(s, 0x108, 0x276, o.Epoch) // mkfs time
+	s.put32(0x160, 1)                   // signed directory hash
+	b[0x175] = 1                        // checksum type crc32c
+	s.put32(0x3FC, crc32c(^uint32(0), b[:0x3FC]))
+}
+
+// superGeometry stores counts and sizes.
+func (img *image) superGeometry(s leBytes) {
+	g := img.g
 	s.put32(0x00, g.ipg*g.groups)
 	put64split(s, 0x04, 0x150, g.blocks)
 	put64split(s, 0x08, 0x154, g.reserved)
@@ -53,48 +78,35 @@ func (img *image) superblock(b []byte, group uint32) {
 	s.put32(0x20, blocksPerGroup)
 	s.put32(0x24, blocksPerGroup)
 	s.put32(0x28, g.ipg)
-	putTime32(s, 0x30, 0x274, o.Epoch) // wtime
-	s.put16(0x36, 0xFFFF)              // max mount count: -1
-	s.put16(0x38, 0xEF53)
-	s.put16(0x3A, 1)                   // clean
-	s.put16(0x3C, 1)                   // errors: continue
-	putTime32(s, 0x40, 0x277, o.Epoch) // lastcheck
-	s.put32(0x4C, 1)                   // dynamic revision
 	s.put32(0x54, lpfIno)
 	s.put16(0x58, inodeSize)
-	s.put16(0x5A, uint16(group))
+	s.put16(0xFE, descSize)
+	s.put16(0x15C, extraIsize)
+	s.put16(0x15E, extraIsize)
+	s.b[0x174] = 4 // log2 groups per flex
+	s.put32(0x248, uint32(img.over))
+}
+
+// superFeatures stores the feature flags, the journal and resize inode.
+func (img *image) superFeatures(s leBytes) {
 	compat := uint32(compatExtAttr | compatDirIndex)
 	if img.jnl != nil {
 		compat |= compatHasJournal
 	}
 	if img.resize != nil {
 		compat |= compatResize
-		s.put16(0xCE, uint16(g.rsvGdt))
+		s.put16(0xCE, uint16(img.g.rsvGdt))
 	}
 	s.put32(0x5C, compat)
 	s.put32(0x60, incompatFiletype|incompatExtents|incompat64bit|incompatFlexBg)
 	s.put32(0x64, roSparseSuper|roLargeFile|roHugeFile|roDirNlink|roExtraIsize|roMetadataCsum)
-	copy(b[0x68:0x78], o.UUID[:])
-	copy(b[0x78:0x88], o.Label)
 	if img.jnl != nil {
 		s.put32(0xE0, journalIno)
-		copy(b[0x10C:0x148], img.jnl.iblock[:])
+		copy(s.b[0x10C:0x148], img.jnl.iblock[:])
 		s.put32(0x148, uint32(img.jnl.size>>32))
 		s.put32(0x14C, uint32(img.jnl.size))
-		b[0xFD] = 1 // s_jnl_backup_type: inode blocks
+		s.b[0xFD] = 1 // s_jnl_backup_type: inode blocks
 	}
-	copy(b[0xEC:0xFC], o.HashSeed[:])
-	b[0xFC] = dxHashVer
-	s.put16(0xFE, descSize)
-	s.put32(0x100, 0x0C)                // default mount options: user_xattr, acl
-	putTime32(s, 0x108, 0x276, o.Epoch) // mkfs time
-	s.put16(0x15C, extraIsize)
-	s.put16(0x15E, extraIsize)
-	s.put32(0x160, 1) // signed directory hash
-	b[0x174] = 4      // log2 groups per flex
-	b[0x175] = 1      // crc32c
-	s.put32(0x248, uint32(img.over))
-	s.put32(0x3FC, crc32c(^uint32(0), b[:0x3FC]))
 }
 
 // putTime32 stores seconds as 32 low bits and an 8-bit high byte.
