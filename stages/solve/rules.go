@@ -79,6 +79,21 @@ func (s *solver) buildRules() error {
 			return err
 		}
 	}
+	// Like libsolv's addpkgrulesforweak: packages supplementing added ones.
+	for grew := true; grew; {
+		grew = false
+		for i, p := range s.pool.pkgs {
+			v := int32(i + 1)
+			if added[v] || len(p.Supplements) == 0 || !s.touchesAdded(p.Supplements, added) {
+				continue
+			}
+			queue = append(queue, v)
+			grew = true
+		}
+		if err := drain(); err != nil {
+			return err
+		}
+	}
 	s.added = added
 	s.addInfarchRules(added)
 	for i := range s.jobs {
@@ -232,4 +247,16 @@ func (s *solver) newRule(r rule) *rule {
 	*p = r
 	s.slab = s.slab[1:]
 	return p
+}
+
+// touchesAdded reports whether some dependency names an added package.
+func (s *solver) touchesAdded(ds []rpmver.Dep, added []bool) bool {
+	for _, d := range ds {
+		for _, v := range s.weakProviders(d) {
+			if added[v] {
+				return true
+			}
+		}
+	}
+	return false
 }

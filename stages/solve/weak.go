@@ -1,21 +1,22 @@
 package solve
 
-// installWeak installs, after the hard dependencies are met, packages that
+// installWeak installs, once the hard dependencies are met, packages that
 // installed ones recommend and packages that supplement installed ones
-// (dnf's install_weak_deps), one at a time; a weak package that would
-// break the solution is learnt away by the conflict analysis.
+// (dnf's install_weak_deps), in libsolv's way: supplementing packages
+// first, then for each installed package's Recommends the best provider;
+// a weak package that would break the solution is rejected and the search
+// restarts.
 func (s *solver) installWeak() step {
-	var sup []int32
-	for v := int32(1); int(v) < len(s.value); v++ {
-		if s.value[v] == 0 && s.rejected[v] == 0 && len(s.pool.pkg(v).Supplements) > 0 && s.supplementing(v) {
-			sup = append(sup, v)
+	var dq, dqs []int32
+	in := map[int32]bool{}
+	push := func(v int32) {
+		if !in[v] {
+			in[v] = true
+			dq = append(dq, v)
 		}
 	}
-	if len(sup) > 0 {
-		sup = s.policyFilter(sup, modeRecommend)
-		return s.chooseWeak(sup[0:1], -1)
-	}
-	for _, l := range s.trail {
+	snapshot := append([]int32{}, s.trail...)
+	for _, l := range snapshot {
 		if l < 0 {
 			continue
 		}
@@ -23,21 +24,62 @@ func (s *solver) installWeak() step {
 			if s.depHolds(d) {
 				continue
 			}
-			var dq []int32
 			for _, v := range s.weakProviders(d) {
-				if s.value[v] == 0 && s.rejected[v] == 0 {
-					dq = append(dq, v)
+				if s.value[v] == 0 && s.rejected[v] == 0 && s.added[v] {
+					push(v)
 				}
-			}
-			if len(dq) > 0 {
-				return s.chooseWeak(dq, -1)
 			}
 		}
 	}
-	return stepNext
+	for v := int32(1); int(v) < len(s.value); v++ {
+		if s.value[v] == 0 && s.rejected[v] == 0 && s.added[v] && len(s.pool.pkg(v).Supplements) > 0 && s.supplementing(v) {
+			dqs = append(dqs, v)
+			push(v)
+		}
+	}
+	switch len(dq) {
+	case 0:
+		return stepNext
+	case 1:
+		return s.chooseWeak(dq, -1)
+	}
+	best := map[int32]bool{}
+	for _, v := range s.policyFilter(dq, modeRecommend) {
+		best[v] = true
+	}
+	for _, v := range dqs {
+		if s.value[v] == 0 && best[v] {
+			if st := s.chooseWeak([]int32{v}, -1); st != stepNext {
+				return st
+			}
+		}
+	}
+	for _, l := range snapshot {
+		if l < 0 {
+			continue
+		}
+		for _, d := range s.pool.pkg(l).Recommends {
+			if s.depHolds(d) {
+				continue
+			}
+			var dq2 []int32
+			for _, v := range s.weakProviders(d) {
+				if s.value[v] == 0 && best[v] {
+					dq2 = append(dq2, v)
+				}
+			}
+			if len(dq2) == 0 {
+				continue
+			}
+			if st := s.chooseWeak(dq2, -1); st != stepNext {
+				return st
+			}
+		}
+	}
+	return stepRestart
 }
 
-// chooseWeak installs the best of dq; if that conflicts, it is marked
+// chooseWeak installs the best of dq; if that conflicts, the package is
 // rejected and the search restarts.
 func (s *solver) chooseWeak(dq []int32, why int32) step {
 	if len(dq) > 1 {
@@ -51,6 +93,7 @@ func (s *solver) chooseWeak(dq []int32, why int32) step {
 	if jumped || s.value[dq[0]] <= 0 {
 		s.backjump(lvl)
 		s.rejected[dq[0]]++
+		return stepRestart
 	}
-	return stepRestart
+	return stepNext
 }
