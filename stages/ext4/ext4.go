@@ -53,7 +53,7 @@ type Stats struct {
 	FreeBlocks uint64
 	Inodes     uint32
 	FreeInodes uint32
-	DataBytes  int64 // file content bytes stored (non-zero blocks)
+	DataBytes  int64 // bytes of regular file content (sizes, holes included)
 }
 
 // Write writes a filesystem holding entries to w, which must read back as

@@ -96,18 +96,22 @@ func fragmented() Entry {
 
 func TestWriteTrees(t *testing.T) {
 	needOracle(t)
+	spread := testOpts() // few inodes per group: the tree spans 3 groups
+	spread.Size, spread.InodeRatio = 300<<20, 4<<20
 	trees := []struct {
 		name    string
 		entries []Entry
+		opts    Options
 	}{
-		{"empty", nil},
-		{"kinds", kinds()},
-		{"deep", deep()},
-		{"fragmented", []Entry{fragmented(), file("/after", 0o644, "after")}},
+		{"empty", nil, testOpts()},
+		{"kinds", kinds(), testOpts()},
+		{"deep", deep(), testOpts()},
+		{"fragmented", []Entry{fragmented(), file("/after", 0o644, "after")}, testOpts()},
+		{"inodes in 3 groups", append(kinds(), deep()...), spread},
 	}
 	for _, tc := range trees {
 		t.Run(tc.name, func(t *testing.T) {
-			img := writeImage(t, tc.entries, testOpts())
+			img := writeImage(t, tc.entries, tc.opts)
 			fsck(t, img)
 			verifyTree(t, img, tc.entries)
 		})
