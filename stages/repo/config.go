@@ -144,6 +144,22 @@ func (p optParser) errf(format string, args ...any) error {
 	return &ParseError{File: p.file, Line: p.o.Line, Msg: fmt.Sprintf("%s: ", p.o.Key) + fmt.Sprintf(format, args...)}
 }
 
+// setBool and setInt set *dst from the value; an empty value leaves the
+// option at its default, as dnf does.
+func (p optParser) setBool(dst *bool) (err error) {
+	if p.val != "" {
+		*dst, err = p.bool()
+	}
+	return err
+}
+
+func (p optParser) setInt(dst *int) (err error) {
+	if p.val != "" {
+		*dst, err = p.int()
+	}
+	return err
+}
+
 func (p optParser) bool() (bool, error) {
 	switch strings.ToLower(p.val) {
 	case "1", "yes", "true", "on":

@@ -10,22 +10,22 @@ func parseMain(file string, s *iniSection, vars Vars, m *Main, unknown *[]Option
 		var err error
 		switch o.Key {
 		case "exactarch":
-			m.ExactArch, err = p.bool()
+			err = p.setBool(&m.ExactArch)
 		case "multilib_policy":
 			m.MultilibPolicy, err = p.single()
 			if err == nil && m.MultilibPolicy != "best" && m.MultilibPolicy != "all" {
 				err = p.errf("%q is neither \"best\" nor \"all\"", m.MultilibPolicy)
 			}
 		case "best":
-			m.Best, err = p.bool()
+			err = p.setBool(&m.Best)
 		case "install_weak_deps":
-			m.InstallWeakDeps, err = p.bool()
+			err = p.setBool(&m.InstallWeakDeps)
 		case "gpgcheck":
-			m.GPGCheck, err = p.bool()
+			err = p.setBool(&m.GPGCheck)
 		case "repo_gpgcheck":
-			m.RepoGPGCheck, err = p.bool()
+			err = p.setBool(&m.RepoGPGCheck)
 		case "skip_if_unavailable":
-			m.SkipIfUnavailable, err = p.bool()
+			err = p.setBool(&m.SkipIfUnavailable)
 		case "proxy":
 			m.Proxy, err = p.single()
 		case "reposdir":
@@ -92,27 +92,27 @@ func setRepoOption(c *Config, p optParser) (known bool, err error) {
 	case "metalink":
 		c.Metalink, err = p.single()
 	case "enabled":
-		c.Enabled, err = p.bool()
+		err = p.setBool(&c.Enabled)
 	case "gpgcheck":
-		c.GPGCheck, err = p.bool()
+		err = p.setBool(&c.GPGCheck)
 	case "repo_gpgcheck":
-		c.RepoGPGCheck, err = p.bool()
+		err = p.setBool(&c.RepoGPGCheck)
 	case "gpgkey":
 		c.GPGKeys = p.list()
 	case "priority":
-		c.Priority, err = p.int()
+		err = p.setInt(&c.Priority)
 	case "cost":
-		c.Cost, err = p.int()
+		err = p.setInt(&c.Cost)
 	case "includepkgs":
 		c.Include, err = p.globs()
 	case "excludepkgs", "exclude":
 		c.Exclude, err = p.globs()
 	case "module_hotfixes":
-		c.ModuleHotfixes, err = p.bool()
+		err = p.setBool(&c.ModuleHotfixes)
 	case "proxy":
 		c.Proxy, err = p.single()
 	case "skip_if_unavailable":
-		c.SkipIfUnavailable, err = p.bool()
+		err = p.setBool(&c.SkipIfUnavailable)
 	default:
 		return false, nil
 	}

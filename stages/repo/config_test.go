@@ -118,7 +118,6 @@ func TestConfigErrorLines(t *testing.T) {
 		"bad-nourl.repo":         `bad-nourl.repo:3: repo "a" has no baseurl, mirrorlist or metalink`,
 		"bad-bool.repo":          "bad-bool.repo:3: enabled: ",
 		"bad-cont.repo":          "bad-cont.repo:1: ",
-		"bad-dup.repo":           "bad-dup.repo:5: section [a] repeats the one on line 1",
 		"bad-int.repo":           "bad-int.repo:3: priority: ",
 		"bad-glob.repo":          "bad-glob.repo:3: exclude: ",
 		"bad-header.repo":        "bad-header.repo:1: ",

@@ -69,6 +69,8 @@ func TestConfigMatchesDNF(t *testing.T) {
 	for _, tc := range []struct{ conf, repos string }{
 		{"", "fedora.repo"},
 		{"", "multi.repo"},
+		{"", "dnfquirks.repo"},
+		{"dnf.conf", "dup-merge.repo"},
 		{"dnf.conf", "fedora.repo"},
 	} {
 		t.Run(tc.conf+"+"+tc.repos, func(t *testing.T) {

@@ -38,13 +38,13 @@ type iniSection struct {
 // as yum used it: comment lines start with '#' or ';' (or "rem"), a line
 // starting with whitespace continues the previous option's value, and an
 // option is "key=value" with spaces allowed around '=' (dnf does not accept
-// yum's "key: value"). Keys are lower-cased. A section name that repeats in the same
-// file is an error, as it is for dnf.
+// yum's "key: value"). Keys are lower-cased. A section that repeats in the
+// same file continues the first one, as both ConfigParser and dnf do.
 func parseINI(file string, data []byte) ([]*iniSection, error) {
 	var (
 		secs   []*iniSection
 		cur    *iniSection
-		seen   = map[string]int{}
+		seen   = map[string]*iniSection{}
 		lineNo int
 	)
 	sc := bufio.NewScanner(bytes.NewReader(data))
@@ -74,10 +74,11 @@ func parseINI(file string, data []byte) ([]*iniSection, error) {
 				return nil, errf("%s", err)
 			}
 			if prev, ok := seen[name]; ok {
-				return nil, errf("section [%s] repeats the one on line %d", name, prev)
+				cur = prev
+				continue
 			}
-			seen[name] = lineNo
 			cur = &iniSection{Name: name, Line: lineNo}
+			seen[name] = cur
 			secs = append(secs, cur)
 		default:
 			key, val, err := splitOption(line)
