@@ -3,6 +3,7 @@ package stages
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/disco-build/disco/stages/fetch"
 	"github.com/disco-build/disco/stages/lockfile"
 	"github.com/disco-build/disco/stages/repo"
+	"github.com/disco-build/disco/stages/rpmsig"
 	"github.com/disco-build/disco/stages/store"
 )
 
@@ -19,6 +21,8 @@ type Fetcher struct {
 	root, cache string
 	store       *store.Store
 	opts        fetch.Options
+	keys        *keyrings
+	verify      map[string]*rpmsig.Keyring // by item name, for gpgcheck=1 repos
 }
 
 // NewFetcher opens the store under cache. opts.Progress receives events.
@@ -27,15 +31,17 @@ func NewFetcher(root, cache string, opts fetch.Options) (*Fetcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Fetcher{root: root, cache: cache, store: st, opts: opts}, nil
+	return &Fetcher{root: root, cache: cache, store: st, opts: opts,
+		keys: newKeyrings(root, http.DefaultClient), verify: map[string]*rpmsig.Keyring{}}, nil
 }
 
 // Store is the package store.
 func (f *Fetcher) Store() *store.Store { return f.store }
 
 // Items lists what machines' lock entries need, each package once, with
-// every baseurl of its repository as a candidate (mirror failover).
-func (f *Fetcher) Items(machines []*plan.Machine, l *lockfile.Lock) ([]fetch.Item, error) {
+// every baseurl of its repository as a candidate (mirror failover). Items
+// of gpgcheck=1 repositories get their signatures checked on download.
+func (f *Fetcher) Items(ctx context.Context, machines []*plan.Machine, l *lockfile.Lock) ([]fetch.Item, error) {
 	seen := map[string]bool{}
 	var items []fetch.Item
 	for _, m := range machines {
@@ -60,6 +66,13 @@ func (f *Fetcher) Items(machines []*plan.Machine, l *lockfile.Lock) ([]fetch.Ite
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", m.ID(), err)
 			}
+			if c := byID[p.Repo]; c.GPGCheck {
+				kr, err := f.keys.get(ctx, c)
+				if err != nil {
+					return nil, err
+				}
+				f.verify[it.Name] = kr
+			}
 			items = append(items, it)
 		}
 	}
@@ -81,7 +94,28 @@ func item(p lockfile.Package, c *repo.Config) (fetch.Item, error) {
 	return it, nil
 }
 
-// Fetch brings items into the store.
+// Fetch brings items into the store. Packages already in the store were
+// checked when they entered it.
 func (f *Fetcher) Fetch(ctx context.Context, items []fetch.Item) (fetch.Summary, error) {
-	return fetch.New(f.store, f.opts).Fetch(ctx, items)
+	opts := f.opts
+	opts.Verify = func(name, path string) error {
+		if kr := f.verify[name]; kr != nil {
+			return rpmsig.FetchVerifier(kr)(name, path)
+		}
+		return nil
+	}
+	sum, err := fetch.New(f.store, opts).Fetch(ctx, items)
+	if err != nil {
+		return sum, err
+	}
+	// What came from the store may have entered it through a repository
+	// that did not ask for signatures: check it for this one.
+	for _, it := range items {
+		if kr := f.verify[it.Name]; kr != nil {
+			if err := rpmsig.FetchVerifier(kr)(it.Name, f.store.Path(it.SHA256)); err != nil {
+				return sum, err
+			}
+		}
+	}
+	return sum, nil
 }

@@ -26,6 +26,7 @@ type Resolver struct {
 	client      *http.Client
 	meta        *repo.Cache
 	loaded      map[string]*loadedRepo
+	keys        *keyrings
 }
 
 type loadedRepo struct {
@@ -44,6 +45,7 @@ func NewResolver(root, cache string) *Resolver {
 		client: http.DefaultClient,
 		meta:   repo.NewCache(MetadataDir(cache)),
 		loaded: map[string]*loadedRepo{},
+		keys:   newKeyrings(root, http.DefaultClient),
 	}
 }
 
@@ -125,10 +127,15 @@ func (r *Resolver) load(ctx context.Context, c *repo.Config, main repo.Main) (*l
 	if err != nil {
 		return nil, fmt.Errorf("repo %s: %w", c.ID, err)
 	}
-	sum, err := repomdSum(ctx, src)
+	raw, err := readRepoMD(ctx, src)
 	if err != nil {
 		return nil, fmt.Errorf("repo %s (%s): %w", c.ID, c.BaseURLs[0], err)
 	}
+	if err := r.keys.checkRepoMD(ctx, c, src, raw); err != nil {
+		return nil, err
+	}
+	h := sha256.Sum256(raw)
+	sum := hex.EncodeToString(h[:])
 	rp, err := repo.Load(ctx, c, src, repo.Options{Cache: r.meta, Include: main.Include, Exclude: main.Exclude})
 	if err != nil {
 		return nil, fmt.Errorf("repo %s (%s): %w", c.ID, c.BaseURLs[0], err)
@@ -138,17 +145,13 @@ func (r *Resolver) load(ctx context.Context, c *repo.Config, main repo.Main) (*l
 	return lr, nil
 }
 
-func repomdSum(ctx context.Context, src repo.Source) (string, error) {
+func readRepoMD(ctx context.Context, src repo.Source) ([]byte, error) {
 	rc, err := src.Open(ctx, "repodata/repomd.xml")
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	defer rc.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, rc); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return io.ReadAll(io.LimitReader(rc, 64<<20))
 }
 
 func (r *Resolver) loadFilelists(ctx context.Context, repos []*loadedRepo) error {

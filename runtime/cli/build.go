@@ -92,7 +92,7 @@ func (e *env) runBuild(ctx context.Context, f buildFlags) error {
 	if err != nil {
 		return err
 	}
-	items, err := fe.Items(machines, l)
+	items, err := fe.Items(ctx, machines, l)
 	if err != nil {
 		return err
 	}

@@ -87,7 +87,7 @@ func (e *env) runFetch(ctx context.Context, f fetchFlags) error {
 	if err != nil {
 		return err
 	}
-	items, err := fe.Items(machines, l)
+	items, err := fe.Items(ctx, machines, l)
 	if err != nil {
 		return err
 	}
