@@ -177,9 +177,12 @@ func (r *Repo) readVerified(ctx context.Context, src Source, d *RepoMDData, read
 	defer rc.Close()
 	h, _ := newHash(d.Checksum.Type) // ParseRepoMD checked the type
 	cr := &countingHash{r: rc, h: h}
-	pr := prefetch(cr, loc)
+	pr := prefetch(ctx, cr, loc)
 	pkgs, perr := read(pr, loc) // its errors name the file
 	pr.Close()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("repo %s: %s: %w", r.ID, loc, err)
+	}
 	if _, err := io.Copy(io.Discard, cr); err != nil && perr == nil {
 		perr = err
 	}

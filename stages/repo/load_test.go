@@ -298,3 +298,14 @@ func TestChecksumTypes(t *testing.T) {
 		})
 	}
 }
+
+func TestLoadCancelled(t *testing.T) {
+	dir := t.TempDir()
+	repotest.WriteRepo(dir, repotest.Spec{Packages: 5000})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := repo.Load(ctx, &repo.Config{ID: "x"}, repo.DirSource(dir), repo.Options{})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v, want context.Canceled", err)
+	}
+}

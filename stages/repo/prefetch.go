@@ -1,6 +1,7 @@
 package repo
 
 import (
+	"context"
 	"fmt"
 	"io"
 )
@@ -24,8 +25,9 @@ const (
 )
 
 // prefetch starts decompressing r (by magic bytes) in a goroutine. name
-// labels errors. Close must be called; afterwards r is no longer read.
-func prefetch(r io.Reader, name string) *prefetchReader {
+// labels errors; a cancelled ctx ends the stream with ctx's error. Close
+// must be called; afterwards r is no longer read.
+func prefetch(ctx context.Context, r io.Reader, name string) *prefetchReader {
 	p := &prefetchReader{
 		full:   make(chan []byte, prefetchBufs),
 		free:   make(chan []byte, prefetchBufs),
@@ -35,11 +37,11 @@ func prefetch(r io.Reader, name string) *prefetchReader {
 	for i := 0; i < prefetchBufs; i++ {
 		p.free <- make([]byte, prefetchSize)
 	}
-	go p.run(r, name)
+	go p.run(ctx, r, name)
 	return p
 }
 
-func (p *prefetchReader) run(r io.Reader, name string) {
+func (p *prefetchReader) run(ctx context.Context, r io.Reader, name string) {
 	defer close(p.exited)
 	defer close(p.full)
 	dr, closeDec, err := decompress(r)
@@ -53,6 +55,10 @@ func (p *prefetchReader) run(r io.Reader, name string) {
 		select {
 		case buf = <-p.free:
 		case <-p.stop:
+			return
+		}
+		if err := ctx.Err(); err != nil {
+			p.err = err
 			return
 		}
 		n, err := readFull(dr, buf)
