@@ -1,0 +1,35 @@
+// Package rpmdb writes the rpm database of an image natively: the sqlite
+// rpmdb (rpmdb.sqlite in %_dbpath) that rpm 4.16 and later read, holding one
+// installed header per package and the secondary indexes rpm queries by
+// (Name, Basenames, Providename, ...), so that the image's own rpm can
+// query, verify, upgrade and erase what disco installed without an rpm
+// binary ever running at build time.
+//
+// Entry points:
+//   - Write creates dir/rpmdb.sqlite from packages in install order
+//     (header numbers 1..n), through a temporary file renamed into place.
+//   - InstalledHeader builds the header blob rpm stores for one package:
+//     the package's immutable region kept byte for byte (so signatures and
+//     rpm -V keep working), followed by the signature tags rpm merges in
+//     (headerMergeLegacySigs) and the install-time tags (INSTALLTIME,
+//     INSTALLTID, INSTALLCOLOR, FILESTATES, INSTPREFIXES), laid out as
+//     rpm's headerExport lays out entries added after the region.
+//   - IndexKeys lists the (key, element index) pairs rpm puts in each
+//     secondary index for a header (rpmdb.c tag2index, rich dependencies
+//     expanded as updateRichDep does).
+//
+// The schema, key types and index rules are those of rpm's
+// lib/backend/sqlite.c and lib/rpmdb.c. The file is left in rollback-journal
+// mode with no -wal/-shm beside it: rpm switches it to WAL itself the first
+// time it opens it read-write, and until then unprivileged users can read it.
+// Output is deterministic: install time and transaction id come from the
+// caller (the build's SOURCE_DATE_EPOCH), rows are inserted in a fixed order
+// in one transaction, and the file is vacuumed before it is renamed.
+//
+// Integers in index keys (Installtid) are stored in host byte order as rpm
+// does, so the database suits little-endian images (x86_64, aarch64, ...).
+//
+// The sqlite file is written through modernc.org/sqlite (pure Go, no cgo);
+// the header writer is hand-written because no Go library exports rpm
+// headers with an immutable region and dribble entries.
+package rpmdb

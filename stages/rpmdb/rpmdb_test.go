@@ -1,0 +1,208 @@
+package rpmdb
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/disco-build/disco/internal/testtool"
+	"github.com/disco-build/disco/stages/rpm"
+)
+
+const (
+	epoch  = 1700000000
+	dbpath = "/usr/lib/sysimage/rpm"
+)
+
+// specs are built in install order.
+var specs = []string{"hello", "reloc", "tool"}
+
+// fixture is a set of packages built by rpmbuild, their payloads extracted
+// into root, and the rpmdb this package wrote for them.
+type fixture struct {
+	rpms []string // .rpm paths, install order
+	pkgs []Installed
+	root string
+	db   string // the rpmdb.sqlite written
+}
+
+func setup(t *testing.T) *fixture {
+	t.Helper()
+	testtool.Need(t, "rpmbuild", "rpm", "rpm2cpio", "cpio")
+	dir := t.TempDir()
+	f := &fixture{root: filepath.Join(dir, "root")}
+	for _, name := range specs {
+		f.rpms = append(f.rpms, buildRPM(t, dir, name))
+	}
+	for _, path := range f.rpms {
+		p := openRPM(t, path)
+		inst := Installed{Package: p}
+		if p.Name() == "hello" {
+			inst.FileStates = excludeDocs(t, p)
+		}
+		extract(t, f.root, path)
+		f.pkgs = append(f.pkgs, inst)
+	}
+	// The docs were "excluded": remove what the payload put there.
+	if err := os.RemoveAll(filepath.Join(f.root, "usr/share/doc")); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(filepath.Join(f.root, dbpath), f.pkgs, Options{InstallTime: epoch, Color: 3}); err != nil {
+		t.Fatal(err)
+	}
+	f.db = filepath.Join(f.root, dbpath, File)
+	return f
+}
+
+func buildRPM(t *testing.T, dir, name string) string {
+	t.Helper()
+	spec, err := filepath.Abs(filepath.Join("testdata", name+".spec"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "rpms")
+	cmd := exec.Command("rpmbuild", "-bb", "--quiet",
+		"--define", "_topdir "+filepath.Join(dir, "top-"+name),
+		"--define", "_rpmdir "+out,
+		"--define", "_build_name_fmt %%{NAME}.rpm",
+		"--define", "use_source_date_epoch_as_buildtime 1",
+		"--define", "clamp_mtime_to_source_date_epoch 1",
+		"--define", "_buildhost rpmdbtest",
+		"--define", "_binary_payload w9.gzdio",
+		spec)
+	cmd.Env = append(os.Environ(), fmt.Sprintf("SOURCE_DATE_EPOCH=%d", epoch), "TZ=UTC", "LC_ALL=C")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("rpmbuild %s: %v\n%s", name, err, b)
+	}
+	return filepath.Join(out, name+".rpm")
+}
+
+func openRPM(t *testing.T, path string) *rpm.Package {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	p, err := rpm.Open(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return p
+}
+
+// excludeDocs marks the package's %doc files not installed, as rpm
+// --excludedocs does.
+func excludeDocs(t *testing.T, p *rpm.Package) []FileState {
+	t.Helper()
+	files, err := p.Files()
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := make([]FileState, len(files))
+	for _, f := range files {
+		if f.Flags&rpm.FileDoc != 0 {
+			states[f.Index] = FileNotInstalled
+		}
+	}
+	return states
+}
+
+func extract(t *testing.T, root, path string) {
+	t.Helper()
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"-idm", "--quiet"}
+	if os.Geteuid() != 0 {
+		args = append(args, "--no-preserve-owner")
+	}
+	cmd := exec.Command("sh", "-c", `p=$1; shift; rpm2cpio "$p" | cpio "$@"`, "sh", path)
+	cmd.Args = append(cmd.Args, args...)
+	cmd.Dir = root
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("extract %s: %v\n%s", path, err, b)
+	}
+}
+
+// rpmq runs the host's rpm against root's database and returns stdout; it
+// fails the test on any stderr output unless failOK.
+func rpmq(t *testing.T, root string, failOK bool, args ...string) (string, error) {
+	t.Helper()
+	full := append([]string{"--root", root, "--dbpath", dbpath, "--define", "_db_backend sqlite"}, args...)
+	cmd := exec.Command("rpm", full...)
+	cmd.Env = append(os.Environ(), "LC_ALL=C", "TZ=UTC")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	if !failOK && (err != nil || stderr.Len() > 0) {
+		t.Fatalf("rpm %s: %v\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), err, stdout.String(), stderr.String())
+	}
+	return stdout.String(), err
+}
+
+func lines(s string) []string {
+	return strings.Split(strings.TrimSpace(s), "\n")
+}
+
+func TestHostRPMQueries(t *testing.T) {
+	f := setup(t)
+	q := func(args ...string) []string {
+		t.Helper()
+		out, _ := rpmq(t, f.root, false, args...)
+		return lines(out)
+	}
+	checks := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"-qa", "--qf", "%{NEVRA}\n"}, []string{"hello-1.0-1.noarch", "reloc-1:2.0-3.noarch", "tool-0.1-1.noarch"}},
+		{[]string{"-q", "reloc"}, []string{"reloc-2.0-3.noarch"}},
+		{[]string{"-qf", "/usr/bin/hello"}, []string{"hello-1.0-1.noarch"}},
+		{[]string{"-qf", "/usr/bin/tool"}, []string{"tool-0.1-1.noarch"}},
+		{[]string{"-q", "--whatprovides", "greeting"}, []string{"hello-1.0-1.noarch"}},
+		{[]string{"-q", "--whatprovides", "/opt/reloc/file"}, []string{"reloc-2.0-3.noarch"}},
+		{[]string{"-q", "--whatrequires", "greeting"}, []string{"hello-1.0-1.noarch", "reloc-2.0-3.noarch"}},
+		{[]string{"-q", "--whatrequires", "hello"}, []string{"tool-0.1-1.noarch"}},
+		{[]string{"-q", "--whatrecommends", "cowsay"}, []string{"hello-1.0-1.noarch"}},
+		{[]string{"-q", "--whatsuggests", "figlet"}, []string{"hello-1.0-1.noarch"}},
+		{[]string{"-q", "--whatsupplements", "langpacks"}, []string{"hello-1.0-1.noarch"}},
+		{[]string{"-q", "--whatconflicts", "oldhello"}, []string{"hello-1.0-1.noarch"}},
+		{[]string{"-q", "--whatobsoletes", "hi"}, []string{"hello-1.0-1.noarch"}},
+		{[]string{"-q", "--triggeredby", "bash"}, []string{"hello-1.0-1.noarch"}},
+		{[]string{"-ql", "hello"}, []string{"/etc/hello.conf", "/usr/bin/hello", "/usr/bin/hello-data",
+			"/usr/share/doc/hello/README", "/usr/share/hello", "/usr/share/hello/data"}},
+		{[]string{"-q", "--qf", "%{INSTALLTIME} %{INSTALLTID} %{INSTALLCOLOR} [%{FILESTATES:fstate} ]\n", "hello"},
+			[]string{"1700000000 1700000000 3 normal normal normal not installed normal normal"}},
+		{[]string{"-q", "--qf", "[%{INSTPREFIXES}]\n", "reloc"}, []string{"/opt/reloc"}},
+		{[]string{"-q", "--qf", "%{INSTALLTIME:date}\n", "tool"}, []string{"Tue Nov 14 22:13:20 2023"}},
+	}
+	for _, c := range checks {
+		if got := q(c.args...); !slices.Equal(got, c.want) {
+			t.Errorf("rpm %s:\n got %q\nwant %q", strings.Join(c.args, " "), got, c.want)
+		}
+	}
+	if _, err := rpmq(t, f.root, true, "-q", "nosuch"); err == nil {
+		t.Errorf("rpm -q nosuch succeeded")
+	}
+}
+
+func TestHostRPMVerify(t *testing.T) {
+	testtool.Root(t) // payloads extracted as another user fail rpm's owner checks
+	f := setup(t)
+	if out, err := rpmq(t, f.root, true, "-Va", "--nodeps", "--noscripts"); err != nil || out != "" {
+		t.Fatalf("rpm -Va on an untouched root: %v\n%s", err, out)
+	}
+	if err := os.WriteFile(filepath.Join(f.root, "usr/share/hello/data"), []byte("changed\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := rpmq(t, f.root, true, "-Va", "--nodeps", "--noscripts")
+	if err == nil || !strings.Contains(out, "/usr/share/hello/data") || strings.Count(out, "\n") != 1 {
+		t.Fatalf("rpm -Va after changing one file: %v\n%s", err, out)
+	}
+}
