@@ -13,66 +13,45 @@ const readSize = 1 << 20
 
 var zeroBlock = make([]byte, blockSize)
 
-// writeFiles streams every regular file's content in inode order. Blocks
-// that are all zeros are left as holes.
+// writeFiles writes every regular file's content in inode order while a
+// goroutine reads ahead (see reader.go). Blocks that are all zeros are
+// left as holes.
 func (img *image) writeFiles() error {
-	buf := make([]byte, readSize)
-	var err error
+	var files []*inode
 	img.t.each(func(n *inode) {
-		if err == nil && n.isReg() {
-			if err = img.writeFile(n, buf); err == nil {
-				err = img.finishExtents(n)
-			}
+		if n.isReg() {
+			files = append(files, n)
 		}
 	})
-	return err
-}
-
-func (img *image) writeFile(n *inode, buf []byte) error {
-	if n.size == 0 {
-		return nil
+	free := make(chan []byte, readAhead+2)
+	for range readAhead + 2 {
+		free <- make([]byte, readSize)
 	}
-	if n.size > int64(1<<32-1)*blockSize {
-		return fmt.Errorf("%s: file of %d bytes too large", n.path, n.size)
-	}
-	rc, err := n.open()
-	if err != nil {
-		return fmt.Errorf("%s: %w", n.path, err)
-	}
-	defer rc.Close()
-	src := &source{r: rc, size: n.size}
-	if err := src.init(); err != nil {
-		return fmt.Errorf("%s: %w", n.path, err)
-	}
-	for {
-		pos, end, err := src.nextData()
-		if err != nil {
-			return fmt.Errorf("%s: %w", n.path, err)
+	out := make(chan chunk, readAhead)
+	done := make(chan struct{})
+	go readFiles(files, out, free, done)
+	defer func() {
+		close(done)
+		for range out { // wait until the reader has let go of all inputs
 		}
-		if pos >= n.size {
-			break
-		}
-		want := int(min(int64(len(buf)), end-pos))
-		if _, err := io.ReadFull(rc, buf[:want]); err != nil {
-			if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-				return fmt.Errorf("%s: content shorter than size %d", n.path, n.size)
+	}()
+	for c := range out {
+		switch {
+		case c.err != nil:
+			return c.err
+		case c.data == nil:
+			img.data += c.n.size
+			if err := img.finishExtents(c.n); err != nil {
+				return err
 			}
-			return fmt.Errorf("%s: %w", n.path, err)
+		default:
+			err := img.putData(c.n, uint32(c.pos/blockSize), c.data)
+			free <- c.data[:cap(c.data)]
+			if err != nil {
+				return err
+			}
 		}
-		nb := (want + blockSize - 1) / blockSize
-		clear(buf[want : nb*blockSize])
-		if err := img.putData(n, uint32(pos/blockSize), buf[:nb*blockSize]); err != nil {
-			return err
-		}
-		src.pos += int64(want)
 	}
-	if err := src.atEOF(); err != nil {
-		return fmt.Errorf("%s: %w", n.path, err)
-	}
-	if err := rc.Close(); err != nil {
-		return fmt.Errorf("%s: %w", n.path, err)
-	}
-	img.data += n.size
 	return nil
 }
 
