@@ -78,7 +78,8 @@ func (s *solver) addObsoleters(cands []int32) []int32 {
 		}
 		for _, d := range p.Obsoletes {
 			hit := false
-			for _, q := range s.pool.obsoletedBy(p, d) {
+			// dnf's obsoletes query ignores arch colors.
+			for _, q := range s.pool.obsoletedBy(nil, d) {
 				if in[q] {
 					hit = true
 				}

@@ -146,12 +146,13 @@ func (pl *pool) whatProvides(d rpmver.Dep) []int32 {
 
 // obsoletedBy returns the packages that obsoletes dep d of package owner
 // hits: those whose name and EVR match (dnf matches obsoletes against
-// package names, not provides) and whose arch color matches the owner's.
+// package names, not provides) and, unless owner is nil, whose arch color
+// matches the owner's.
 func (pl *pool) obsoletedBy(owner *pkg, d rpmver.Dep) []int32 {
 	var out []int32
 	for _, v := range pl.byName[d.Name] {
 		p := pl.pkg(v)
-		if !colorMatch(owner, p) {
+		if owner != nil && !colorMatch(owner, p) {
 			continue
 		}
 		self := rpmver.Dep{Name: p.Name, Flags: rpmver.EQ, EVR: p.EVR}
