@@ -22,6 +22,7 @@ type Fetcher struct {
 	store       *store.Store
 	opts        fetch.Options
 	keys        *keyrings
+	mirrors     *mirrors
 	verify      map[string]*rpmsig.Keyring // by item name, for gpgcheck=1 repos
 }
 
@@ -32,7 +33,8 @@ func NewFetcher(root, cache string, opts fetch.Options) (*Fetcher, error) {
 		return nil, err
 	}
 	return &Fetcher{root: root, cache: cache, store: st, opts: opts,
-		keys: newKeyrings(root, http.DefaultClient), verify: map[string]*rpmsig.Keyring{}}, nil
+		keys: newKeyrings(root, http.DefaultClient), mirrors: newMirrors(http.DefaultClient),
+		verify: map[string]*rpmsig.Keyring{}}, nil
 }
 
 // Store is the package store.
@@ -62,7 +64,7 @@ func (f *Fetcher) Items(ctx context.Context, machines []*plan.Machine, l *lockfi
 				continue
 			}
 			seen[p.SHA256] = true
-			it, err := item(p, byID[p.Repo])
+			it, err := f.item(ctx, p, byID[p.Repo])
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", m.ID(), err)
 			}
@@ -79,7 +81,7 @@ func (f *Fetcher) Items(ctx context.Context, machines []*plan.Machine, l *lockfi
 	return items, nil
 }
 
-func item(p lockfile.Package, c *repo.Config) (fetch.Item, error) {
+func (f *Fetcher) item(ctx context.Context, p lockfile.Package, c *repo.Config) (fetch.Item, error) {
 	if c == nil {
 		return fetch.Item{}, fmt.Errorf("package %s comes from repo %q, which the machine no longer has; run disco lock", p.NEVRA(), p.Repo)
 	}
@@ -88,7 +90,11 @@ func item(p lockfile.Package, c *repo.Config) (fetch.Item, error) {
 		it.URLs = []string{p.Location}
 		return it, nil
 	}
-	for _, base := range c.BaseURLs {
+	bases, _, err := f.mirrors.candidates(ctx, c)
+	if err != nil {
+		return it, err
+	}
+	for _, base := range bases {
 		it.URLs = append(it.URLs, strings.TrimSuffix(base, "/")+"/"+p.Location)
 	}
 	return it, nil

@@ -27,6 +27,7 @@ type Resolver struct {
 	meta        *repo.Cache
 	loaded      map[string]*loadedRepo
 	keys        *keyrings
+	mirrors     *mirrors
 }
 
 type loadedRepo struct {
@@ -42,10 +43,11 @@ type loadedRepo struct {
 func NewResolver(root, cache string) *Resolver {
 	return &Resolver{
 		root: root, cache: cache,
-		client: http.DefaultClient,
-		meta:   repo.NewCache(MetadataDir(cache)),
-		loaded: map[string]*loadedRepo{},
-		keys:   newKeyrings(root, http.DefaultClient),
+		client:  http.DefaultClient,
+		meta:    repo.NewCache(MetadataDir(cache)),
+		loaded:  map[string]*loadedRepo{},
+		keys:    newKeyrings(root, http.DefaultClient),
+		mirrors: newMirrors(http.DefaultClient),
 	}
 }
 
@@ -120,29 +122,45 @@ func (r *Resolver) load(ctx context.Context, c *repo.Config, main repo.Main) (*l
 	if lr, ok := r.loaded[key]; ok {
 		return lr, nil
 	}
-	if len(c.BaseURLs) == 0 {
-		return nil, fmt.Errorf("%s:%d: repo %s: mirrorlist and metalink are not supported yet; give a baseurl", c.File, c.Line, c.ID)
+	urls, hashes, err := r.mirrors.candidates(ctx, c)
+	if err != nil {
+		return nil, err
 	}
-	src, err := repo.NewSource(c.BaseURLs[0], r.client)
+	var errs []error
+	for _, u := range urls {
+		lr, err := r.loadFrom(ctx, c, main, u, hashes)
+		if err == nil {
+			r.loaded[key] = lr
+			return lr, nil
+		}
+		errs = append(errs, err)
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return nil, errors.Join(errs...)
+}
+
+// loadFrom loads c's metadata from one base URL.
+func (r *Resolver) loadFrom(ctx context.Context, c *repo.Config, main repo.Main, base string, hashes []repo.Checksum) (*loadedRepo, error) {
+	src, err := repo.NewSource(base, r.client)
 	if err != nil {
 		return nil, fmt.Errorf("repo %s: %w", c.ID, err)
 	}
 	raw, err := readRepoMD(ctx, src)
 	if err != nil {
-		return nil, fmt.Errorf("repo %s (%s): %w", c.ID, c.BaseURLs[0], err)
+		return nil, fmt.Errorf("repo %s (%s): %w", c.ID, base, err)
 	}
 	if err := r.keys.checkRepoMD(ctx, c, src, raw); err != nil {
 		return nil, err
 	}
 	h := sha256.Sum256(raw)
 	sum := hex.EncodeToString(h[:])
-	rp, err := repo.Load(ctx, c, src, repo.Options{Cache: r.meta, Include: main.Include, Exclude: main.Exclude})
+	rp, err := repo.Load(ctx, c, src, repo.Options{Cache: r.meta, Include: main.Include, Exclude: main.Exclude, RepoMDHashes: hashes})
 	if err != nil {
-		return nil, fmt.Errorf("repo %s (%s): %w", c.ID, c.BaseURLs[0], err)
+		return nil, fmt.Errorf("repo %s (%s): %w", c.ID, base, err)
 	}
-	lr := &loadedRepo{cfg: c, src: src, repo: rp, repomd: sum}
-	r.loaded[key] = lr
-	return lr, nil
+	return &loadedRepo{cfg: c, src: src, repo: rp, repomd: sum}, nil
 }
 
 func readRepoMD(ctx context.Context, src repo.Source) ([]byte, error) {
