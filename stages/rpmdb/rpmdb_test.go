@@ -2,12 +2,14 @@ package rpmdb
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/disco-build/disco/internal/testtool"
@@ -31,26 +33,68 @@ type fixture struct {
 	db   string // the rpmdb.sqlite written
 }
 
-func setup(t *testing.T) *fixture {
+// built holds the packages every test uses, built once per test binary.
+var built struct {
+	once sync.Once
+	dir  string
+	rpms []string
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
+}
+
+// buildAll builds testdata/*.spec with rpmbuild, in parallel, once.
+func buildAll(t *testing.T) []string {
 	t.Helper()
 	testtool.Need(t, "rpmbuild", "rpm", "rpm2cpio", "cpio")
-	dir := t.TempDir()
-	f := &fixture{root: filepath.Join(dir, "root")}
-	for _, name := range specs {
-		f.rpms = append(f.rpms, buildRPM(t, dir, name))
+	built.once.Do(func() {
+		if built.dir, built.err = os.MkdirTemp("", "rpmdbtest-"); built.err != nil {
+			return
+		}
+		built.rpms = make([]string, len(specs))
+		errs := make([]error, len(specs))
+		var wg sync.WaitGroup
+		for i, name := range specs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				built.rpms[i], errs[i] = buildRPM(built.dir, name)
+			}()
+		}
+		wg.Wait()
+		built.err = errors.Join(errs...)
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
 	}
+	return built.rpms
+}
+
+// setup extracts the packages' payloads into a new root and writes the
+// rpmdb for them there; with excludeDocs the %doc files are left out as
+// rpm --excludedocs does.
+func setup(t *testing.T, excludeDocs bool) *fixture {
+	t.Helper()
+	f := &fixture{rpms: buildAll(t), root: filepath.Join(t.TempDir(), "root")}
 	for _, path := range f.rpms {
 		p := openRPM(t, path)
 		inst := Installed{Package: p}
-		if p.Name() == "hello" {
-			inst.FileStates = excludeDocs(t, p)
+		if excludeDocs {
+			inst.FileStates = docsExcluded(t, p)
 		}
 		extract(t, f.root, path)
 		f.pkgs = append(f.pkgs, inst)
 	}
-	// The docs were "excluded": remove what the payload put there.
-	if err := os.RemoveAll(filepath.Join(f.root, "usr/share/doc")); err != nil {
-		t.Fatal(err)
+	if excludeDocs {
+		if err := os.RemoveAll(filepath.Join(f.root, "usr/share/doc")); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := Write(filepath.Join(f.root, dbpath), f.pkgs, Options{InstallTime: epoch, Color: 3}); err != nil {
 		t.Fatal(err)
@@ -59,11 +103,10 @@ func setup(t *testing.T) *fixture {
 	return f
 }
 
-func buildRPM(t *testing.T, dir, name string) string {
-	t.Helper()
+func buildRPM(dir, name string) (string, error) {
 	spec, err := filepath.Abs(filepath.Join("testdata", name+".spec"))
 	if err != nil {
-		t.Fatal(err)
+		return "", err
 	}
 	out := filepath.Join(dir, "rpms")
 	cmd := exec.Command("rpmbuild", "-bb", "--quiet",
@@ -77,9 +120,9 @@ func buildRPM(t *testing.T, dir, name string) string {
 		spec)
 	cmd.Env = append(os.Environ(), fmt.Sprintf("SOURCE_DATE_EPOCH=%d", epoch), "TZ=UTC", "LC_ALL=C")
 	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("rpmbuild %s: %v\n%s", name, err, b)
+		return "", fmt.Errorf("rpmbuild %s: %w\n%s", name, err, b)
 	}
-	return filepath.Join(out, name+".rpm")
+	return filepath.Join(out, name+".rpm"), nil
 }
 
 func openRPM(t *testing.T, path string) *rpm.Package {
@@ -96,9 +139,9 @@ func openRPM(t *testing.T, path string) *rpm.Package {
 	return p
 }
 
-// excludeDocs marks the package's %doc files not installed, as rpm
+// docsExcluded marks the package's %doc files not installed, as rpm
 // --excludedocs does.
-func excludeDocs(t *testing.T, p *rpm.Package) []FileState {
+func docsExcluded(t *testing.T, p *rpm.Package) []FileState {
 	t.Helper()
 	files, err := p.Files()
 	if err != nil {
@@ -151,7 +194,7 @@ func lines(s string) []string {
 }
 
 func TestHostRPMQueries(t *testing.T) {
-	f := setup(t)
+	f := setup(t, true)
 	q := func(args ...string) []string {
 		t.Helper()
 		out, _ := rpmq(t, f.root, false, args...)
@@ -187,6 +230,9 @@ func TestHostRPMQueries(t *testing.T) {
 			t.Errorf("rpm %s:\n got %q\nwant %q", strings.Join(c.args, " "), got, c.want)
 		}
 	}
+	if out := strings.Join(q("-qi", "hello"), "\n"); !strings.Contains(out, "Install Date: Tue Nov 14 22:13:20 2023") {
+		t.Errorf("rpm -qi hello:\n%s", out)
+	}
 	if _, err := rpmq(t, f.root, true, "-q", "nosuch"); err == nil {
 		t.Errorf("rpm -q nosuch succeeded")
 	}
@@ -194,7 +240,7 @@ func TestHostRPMQueries(t *testing.T) {
 
 func TestHostRPMVerify(t *testing.T) {
 	testtool.Root(t) // payloads extracted as another user fail rpm's owner checks
-	f := setup(t)
+	f := setup(t, true)
 	if out, err := rpmq(t, f.root, true, "-Va", "--nodeps", "--noscripts"); err != nil || out != "" {
 		t.Fatalf("rpm -Va on an untouched root: %v\n%s", err, out)
 	}
@@ -204,5 +250,59 @@ func TestHostRPMVerify(t *testing.T) {
 	out, err := rpmq(t, f.root, true, "-Va", "--nodeps", "--noscripts")
 	if err == nil || !strings.Contains(out, "/usr/share/hello/data") || strings.Count(out, "\n") != 1 {
 		t.Fatalf("rpm -Va after changing one file: %v\n%s", err, out)
+	}
+}
+
+func TestHostRPMChangesOurDatabase(t *testing.T) {
+	f := setup(t, false)
+	if out, err := rpmq(t, f.root, true, "--verifydb"); err != nil {
+		t.Fatalf("rpmdb --verifydb: %v\n%s", err, out)
+	}
+	if _, err := rpmq(t, f.root, true, "-e", "--justdb", "--nodeps", "--noscripts", "tool"); err != nil {
+		t.Fatalf("rpm -e --justdb tool: %v", err)
+	}
+	out, _ := rpmq(t, f.root, false, "-qa", "--qf", "%{NAME}\n")
+	if got := lines(out); !slices.Equal(got, []string{"hello", "reloc"}) {
+		t.Errorf("rpm -qa after erasing tool: %q", got)
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	f := setup(t, true)
+	first, err := os.ReadFile(f.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Rewrite over the existing database, with a stale WAL beside it.
+	dir := filepath.Dir(f.db)
+	if err := os.WriteFile(f.db+"-wal", []byte("stale"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(dir, f.pkgs, Options{InstallTime: epoch, Color: 3}); err != nil {
+		t.Fatal(err)
+	}
+	second, err := os.ReadFile(f.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(first, second) {
+		t.Errorf("two writes of the same packages differ")
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range ents {
+		names = append(names, e.Name())
+	}
+	if !slices.Equal(names, []string{File}) {
+		t.Errorf("dbpath holds %q, want only %s", names, File)
+	}
+	if err := Write(dir, f.pkgs, Options{InstallTime: epoch + 1, Color: 3}); err != nil {
+		t.Fatal(err)
+	}
+	if third, _ := os.ReadFile(f.db); bytes.Equal(first, third) {
+		t.Errorf("another install time gave the same database")
 	}
 }
