@@ -148,6 +148,13 @@ type mdReader func(r io.Reader, name string) ([]*Package, error)
 // holds that checksum, else by reading and verifying the file (and storing
 // the result in the cache).
 func (r *Repo) loadData(ctx context.Context, src Source, d *RepoMDData, read mdReader) ([]*Package, bool, error) {
+	// The checksum names the cache file too: check it before any use.
+	if _, err := newHash(d.Checksum.Type); err != nil {
+		return nil, false, fmt.Errorf("repo %s: %s: %w", r.ID, d.Location, err)
+	}
+	if _, err := hex.DecodeString(d.Checksum.Value); err != nil || d.Checksum.Value == "" {
+		return nil, false, fmt.Errorf("repo %s: %s: repomd.xml checksum %q is not hex", r.ID, d.Location, d.Checksum.Value)
+	}
 	if r.cache != nil {
 		if pkgs, ok := r.cache.get(d.Type, d.Checksum); ok {
 			return pkgs, true, nil
@@ -170,12 +177,12 @@ func (r *Repo) loadData(ctx context.Context, src Source, d *RepoMDData, read mdR
 // over a parse error, since it explains it.
 func (r *Repo) readVerified(ctx context.Context, src Source, d *RepoMDData, read mdReader) ([]*Package, error) {
 	loc := joinBase(d.Base, d.Location)
+	h, _ := newHash(d.Checksum.Type) // loadData checked the type
 	rc, err := src.Open(ctx, loc)
 	if err != nil {
 		return nil, fmt.Errorf("repo %s: %w", r.ID, err)
 	}
 	defer rc.Close()
-	h, _ := newHash(d.Checksum.Type) // ParseRepoMD checked the type
 	cr := &countingHash{r: rc, h: h}
 	pr := prefetch(ctx, cr, loc)
 	pkgs, perr := read(pr, loc) // its errors name the file

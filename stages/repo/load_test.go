@@ -309,3 +309,29 @@ func TestLoadCancelled(t *testing.T) {
 		t.Fatalf("error %v, want context.Canceled", err)
 	}
 }
+
+// TestRepoMDBadChecksum: a primary entry with an unknown digest type or a
+// value that is not hex is refused before anything is read or cached.
+func TestRepoMDBadChecksum(t *testing.T) {
+	for name, edit := range map[string][2]string{
+		"type":  {`<checksum type="sha256">`, `<checksum type="md5">`},
+		"value": {`<checksum type="sha256">`, `<checksum type="sha256">../../x`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			repotest.WriteRepo(dir, repotest.Spec{Packages: 2})
+			p := filepath.Join(dir, "repodata/repomd.xml")
+			md, _ := os.ReadFile(p)
+			i := strings.Index(string(md), `<data type="primary">`)
+			os.WriteFile(p, []byte(string(md[:i])+strings.Replace(string(md[i:]), edit[0], edit[1], 1)), 0o644)
+			cache := repo.NewCache(t.TempDir())
+			_, err := loadDir(t, "bad", dir, repo.Options{Cache: cache})
+			if err == nil || !strings.Contains(err.Error(), "repo bad: repodata/") {
+				t.Fatalf("error %v", err)
+			}
+			if ents, _ := os.ReadDir(cache.Dir); len(ents) != 0 {
+				t.Fatalf("cache written: %v", ents)
+			}
+		})
+	}
+}
