@@ -112,7 +112,7 @@ func Run(t testing.TB, prog string, args ...string) string {
 func Verify(t testing.TB, format, raw, out string) {
 	t.Helper()
 	testtool.Need(t, "qemu-img")
-	if format != "vpc" {
+	if format != "vpc" && format != "raw" { // they have no check
 		Run(t, "qemu-img", "check", "-f", format, out)
 	}
 	Run(t, "qemu-img", "compare", "-f", "raw", "-F", format, raw, out)
