@@ -62,7 +62,15 @@ func kinds() []Entry {
 		{Path: "/h/0chain", Link: "/h/b"}, // a link to a link, sorting before it
 		file("/implied/deeper/file", 0o644, "deep"),
 		{Path: "/lost+found/keep", Mode: S_IFREG | 0o600},
+		{Path: "/se/link", Mode: S_IFLNK | 0o777, Target: "x", Xattrs: selinux("lnk_file")},
+		{Path: "/se/dev", Mode: S_IFBLK | 0o600, Major: 259, Minor: 1, Xattrs: selinux("fixed_disk_device_t")},
+		{Path: "/se", Mode: S_IFDIR | 0o755, Xattrs: selinux("etc_t")},
+		{Path: "/se/na\u00efve \xff", Mode: S_IFREG | 0o644},
 	}
+}
+
+func selinux(typ string) map[string][]byte {
+	return map[string][]byte{"security.selinux": []byte("system_u:object_r:" + typ + ":s0\x00")}
 }
 
 func deep() []Entry {
@@ -163,19 +171,26 @@ func TestBigDirectoryHtree(t *testing.T) {
 	needOracle(t)
 	var es []Entry
 	for i := range 10000 {
-		es = append(es, file(fmt.Sprintf("/big/entry-with-a-longish-name-%05d", i), 0o644, ""))
+		name := fmt.Sprintf("/big/entry-with-a-longish-name-%05d", i)
+		if i%3 == 0 {
+			name += "-\u00e9\xff" // bytes over 0x7f: the signed hash matters
+		}
+		es = append(es, file(name, 0o644, ""))
 	}
 	img := writeImage(t, es, testOpts())
 	fsck(t, img)
-	out := debugfs(t, img, []string{"htree /big", "ls /big", "stat /big/entry-with-a-longish-name-04242"})
+	out := debugfs(t, img, []string{"htree /big", "ls /big", "stat /big/entry-with-a-longish-name-04243",
+		"stat \"/big/entry-with-a-longish-name-04242-\u00e9\xff\""})
 	if !strings.Contains(out[0], "Root node dump:") || !strings.Contains(out[0], "Number of entries (count):") {
 		t.Errorf("htree dump:\n%.500s", out[0])
 	}
 	if n := strings.Count(out[1], "entry-with-a-longish-name-"); n != 10000 {
 		t.Errorf("ls lists %d entries, want 10000", n)
 	}
-	if !strings.Contains(out[2], "Type: regular") {
-		t.Errorf("lookup through the htree failed:\n%s", out[2])
+	for _, o := range out[2:] {
+		if !strings.Contains(o, "Type: regular") {
+			t.Errorf("lookup through the htree failed:\n%s", o)
+		}
 	}
 	stat := debugfs(t, img, []string{"stat /big"})[0]
 	if !strings.Contains(stat, "Flags: 0x81000") {

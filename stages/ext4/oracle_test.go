@@ -140,20 +140,20 @@ func verifyTree(t *testing.T, img string, entries []Entry) {
 	for i, e := range entries {
 		c := canon(&e)
 		want := *c
-		add(fmt.Sprintf("stat %q", e.Path), func(out string) { checkStat(t, e.Path, out, &want, names[c.Path], inodeOf) })
+		add("stat "+dq(e.Path), func(out string) { checkStat(t, e.Path, out, &want, names[c.Path], inodeOf) })
 		switch {
 		case want.Mode&S_IFMT == S_IFREG || (want.Mode&S_IFMT == S_IFLNK && len(want.Target) >= 60):
 			f := filepath.Join(dump, strconv.Itoa(i))
-			add(fmt.Sprintf("dump %q %s", e.Path, f), func(string) { checkContent(t, e.Path, f, &want) })
+			add("dump "+dq(e.Path)+" "+f, func(string) { checkContent(t, e.Path, f, &want) })
 		}
-		add(fmt.Sprintf("ea_list %q", e.Path), func(out string) {
+		add("ea_list "+dq(e.Path), func(out string) {
 			if n := len(reEA.FindAllString(out, -1)); n != len(want.Xattrs) {
 				t.Errorf("%s: %d xattrs listed, want %d:\n%s", e.Path, n, len(want.Xattrs), out)
 			}
 		})
 		for _, k := range sortedKeys(want.Xattrs) {
 			f := filepath.Join(dump, fmt.Sprintf("%d.%s", i, k))
-			add(fmt.Sprintf("ea_get -f %s %q %s", f, e.Path, k), func(string) {
+			add("ea_get -f "+f+" "+dq(e.Path)+" "+k, func(string) {
 				got, err := os.ReadFile(f)
 				if err != nil || !bytes.Equal(got, want.Xattrs[k]) {
 					t.Errorf("%s: xattr %s = %q (%v), want %q", e.Path, k, got, err, want.Xattrs[k])
@@ -162,12 +162,16 @@ func verifyTree(t *testing.T, img string, entries []Entry) {
 		}
 	}
 	for _, d := range sortedKeys(kids) {
-		add(fmt.Sprintf("ls -p %q", d), func(out string) { checkListing(t, d, out, kids[d]) })
+		add("ls -p "+dq(d), func(out string) { checkListing(t, d, out, kids[d]) })
 	}
 	for i, out := range debugfs(t, img, cmds) {
 		checks[i](out)
 	}
 }
+
+// dq quotes a path for debugfs, which takes the bytes between double
+// quotes as they are.
+func dq(p string) string { return `"` + p + `"` }
 
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
