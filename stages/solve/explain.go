@@ -17,19 +17,13 @@ func (s *solver) explain() []string {
 		}
 	}
 	for _, j := range s.jobs {
-		dead := true
-		for _, c := range j.cands {
-			if s.value[c] >= 0 || s.level[c] > 0 {
-				dead = false
-			}
-		}
-		if !dead {
+		if !s.allOut(j.best) {
 			continue
 		}
-		if len(j.cands) < len(s.pool.byName[s.pool.pkg(j.cands[0]).Name]) {
+		if len(j.best) < len(j.cands) {
 			add("cannot install the best candidate for the job " + j.spec)
 		}
-		add(s.whyNot(j.cands[0], map[int32]bool{}) + " needed by request " + j.spec)
+		add(s.whyNot(j.best[0], map[int32]bool{}) + " needed by request " + j.spec)
 	}
 	if len(out) == 0 && s.conflict >= 0 {
 		add(s.describeRule(s.conflict, map[int32]bool{}) + s.requestSuffix(s.rules[s.conflict].pkg))
@@ -80,6 +74,17 @@ func (s *solver) describeRule(id int32, visiting map[int32]bool) string {
 		return fmt.Sprintf("package %s obsoletes %s provided by %s", s.nevra(r.pkg), r.dep, s.nevra(other()))
 	case kindSameName:
 		return fmt.Sprintf("cannot install both %s and %s", s.nevra(r.pkg), s.nevra(other()))
+	case kindBest, kindJob:
+		msg := "cannot install any candidate for the job " + s.jobs[r.job].spec
+		if r.kind == kindBest {
+			msg = "cannot install the best candidate for the job " + s.jobs[r.job].spec
+		}
+		for _, l := range r.lits {
+			if s.value[l] < 0 && s.reason[l] >= 0 {
+				return msg + ": " + s.whyNot(l, visiting)
+			}
+		}
+		return msg
 	case kindInfarch:
 		return fmt.Sprintf("%s needs its best-arch twin", s.nevra(r.pkg))
 	case kindLearnt:
@@ -122,7 +127,7 @@ func (s *solver) reasonFor(v int32) Reason {
 		id = s.why[v]
 	}
 	if id >= 0 && int(id) < len(s.rules) {
-		if r := s.rules[id]; r.kind == kindJob {
+		if r := s.rules[id]; r.kind == kindJob || r.kind == kindBest {
 			return Reason{Kind: "request", Spec: s.jobs[r.job].spec}
 		} else if r.kind == kindRequires && s.value[r.pkg] > 0 {
 			return Reason{Kind: "requires", By: s.pool.pkg(r.pkg).Package, Dep: r.dep}
@@ -157,4 +162,14 @@ func (s *solver) reasonFor(v int32) Reason {
 		}
 	}
 	return Reason{Kind: "supplements"}
+}
+
+// allOut reports whether every package of vs was ruled out at level 0.
+func (s *solver) allOut(vs []int32) bool {
+	for _, v := range vs {
+		if s.value[v] >= 0 || s.level[v] > 0 {
+			return false
+		}
+	}
+	return true
 }

@@ -6,10 +6,12 @@ import (
 	"github.com/disco-build/disco/stages/rpmver"
 )
 
-// job is one install spec and the best candidates it selects.
+// job is one install spec, the candidates it selects and the best of
+// them (dnf's best=True makes libsolv add a rule demanding one of those).
 type job struct {
 	spec  string
 	cands []int32
+	best  []int32
 }
 
 // addJobs selects each spec's candidates as dnf install does (name.arch,
@@ -33,7 +35,7 @@ func (s *solver) addJobs(specs []string) []string {
 		for _, c := range cands {
 			s.jobNames[s.pool.pkg(c).Name] = true
 		}
-		s.jobs = append(s.jobs, job{spec: spec, cands: sortUnique(best)})
+		s.jobs = append(s.jobs, job{spec: spec, cands: sortUnique(cands), best: sortUnique(best)})
 	}
 	return probs
 }

@@ -16,6 +16,7 @@ const (
 	kindSameName
 	kindInfarch
 	kindLearnt
+	kindBest // one of a job's best candidates
 )
 
 // rule is a clause: at least one literal must hold (v installed, -v not).
@@ -98,6 +99,11 @@ func (s *solver) buildRules() error {
 	s.addInfarchRules(added)
 	for i := range s.jobs {
 		s.addRule(s.newRule(rule{lits: append([]int32{}, s.jobs[i].cands...), kind: kindJob, job: i}))
+	}
+	for i, j := range s.jobs {
+		if len(j.best) < len(j.cands) {
+			s.addRule(s.newRule(rule{lits: append([]int32{}, j.best...), kind: kindBest, job: i}))
+		}
 	}
 	return nil
 }
