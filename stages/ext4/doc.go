@@ -20,10 +20,17 @@
 // order, blocks are allocated by a bump allocator in the same order, and
 // UUID, hash seed and times come from Options.
 //
-// Layout: all group descriptors' bitmaps and inode tables are packed right
-// after the primary group descriptor table (flex_bg allows this), then the
-// journal, then directory, symlink and xattr blocks, then file contents in
-// inode order. All-zero file blocks are left unallocated (sparse).
+// Layout: the superblock, group descriptors and reserved GDT blocks (with
+// backups in groups 1 and powers of 3, 5, 7), then every group's bitmaps
+// and inode table packed together (flex_bg allows this), the resize
+// inode's index block, the journal (sized as mke2fs does), directory,
+// symlink and xattr blocks, and file contents in inode order. All-zero file
+// blocks are left unallocated; an *os.File source is probed with
+// SEEK_DATA/SEEK_HOLE so its holes are not even read. One goroutine reads
+// contents ahead of the writer; writes are coalesced up to 8 MiB.
+//
+// Limits: 4 KiB blocks only; no ACLs, inline data, orphan_file, quota or
+// casefolding; xattrs must fit in the inode plus one block.
 //
 // The WriterAt must read back as zeros wherever nothing is written (a new
 // or truncated file): inode tables past the last used inode and the
