@@ -149,6 +149,7 @@ func TestIDs(t *testing.T) {
 	if u != UUID("prod/web", "vmdk") || u == UUID("prod/web", "vdi") || u == UUID("prod/db", "vmdk") {
 		t.Error("UUIDs are not a function of identity and purpose")
 	}
+	// Python: uuid.uuid5(uuid.NAMESPACE_URL, "disco:vmimage/vmdk/prod/web")
 	if got := fmt.Sprintf("%x", u); got != "576244046fba56ddb5ec100e43f20829" {
 		t.Errorf("UUID(prod/web, vmdk) = %s; changing it changes every image's identity", got)
 	}
