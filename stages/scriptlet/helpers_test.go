@@ -17,7 +17,7 @@ var applets = []string{"sh", "env", "tr", "cat", "test", "head", "wc", "sleep", 
 
 // busyboxRoot makes a tiny image: a static busybox at /bin/busybox and
 // links to it; nothing else (no /dev, /proc, /var).
-func busyboxRoot(t *testing.T) string {
+func busyboxRoot(t testing.TB) string {
 	t.Helper()
 	bb := testtool.Need(t, "busybox")[0]
 	if f, err := elf.Open(bb); err != nil {
@@ -43,7 +43,7 @@ func busyboxRoot(t *testing.T) string {
 	return root
 }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)

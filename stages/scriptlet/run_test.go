@@ -116,12 +116,17 @@ head -c 16 /dev/urandom | wc -c > /devcheck; ls /proc | grep -c '^[0-9]' >> /dev
 		if o.Status != Failed || !strings.Contains(o.Reason, "timed out") {
 			t.Fatalf("outcome %+v", o)
 		}
+		// A scriptlet leaving a process behind returns about as fast as
+		// one that does not, and the process never finishes its work.
 		start := time.Now()
-		o = r.Run(ctx, root, sh("(sleep 1; echo late > /late) & echo started"))
-		if o.Status != Ran || time.Since(start) > 900*time.Millisecond {
-			t.Fatalf("outcome %+v after %v", o, time.Since(start))
+		r.Run(ctx, root, sh("true"))
+		base := time.Since(start)
+		start = time.Now()
+		o = r.Run(ctx, root, sh("(sleep 3; echo late > /late) & echo started"))
+		if took := time.Since(start); o.Status != Ran || took > base+1500*time.Millisecond {
+			t.Fatalf("outcome %+v after %v (a plain run takes %v)", o, took, base)
 		}
-		time.Sleep(1500 * time.Millisecond)
+		time.Sleep(time.Until(start.Add(3500 * time.Millisecond)))
 		if _, err := os.Stat(filepath.Join(root, "late")); err == nil {
 			t.Errorf("a process the scriptlet left ran on after it")
 		}
@@ -153,6 +158,18 @@ head -c 16 /dev/urandom | wc -c > /devcheck; ls /proc | grep -c '^[0-9]' >> /dev
 		want := `{"package":"demo-1.0-1.x86_64","name":"post","status":"ran","exitCode":0,"seconds":0.25,"output":"same\n"}`
 		if string(data) != want {
 			t.Errorf("outcome\n got %s\nwant %s", data, want)
+		}
+	})
+	t.Run("output cap and signals", func(t *testing.T) {
+		cr := *r
+		cr.OutputLimit = 1000
+		o := cr.Run(ctx, root, sh("i=0; while [ $i -lt 500 ]; do echo 0123456789; i=$((i+1)); done"))
+		if o.Status != Ran || !strings.HasSuffix(o.Output, "\n[4500 more bytes of output dropped]\n") || len(o.Output) != 1000+len("\n[4500 more bytes of output dropped]\n") {
+			t.Errorf("capped output: status %s, %d bytes, ends %q", o.Status, len(o.Output), o.Output[max(0, len(o.Output)-60):])
+		}
+		o = r.Run(ctx, root, sh("kill -9 $$"))
+		if o.Status != Failed || o.ExitCode != 137 || !strings.Contains(o.Reason, "signal killed") {
+			t.Errorf("outcome %+v", o)
 		}
 	})
 	t.Run("bad input", func(t *testing.T) {
