@@ -116,6 +116,7 @@ func TestWriteTrees(t *testing.T) {
 		{"deep", deep(), testOpts()},
 		{"fragmented", []Entry{fragmented(), file("/after", 0o644, "after")}, testOpts()},
 		{"inodes in 3 groups", append(kinds(), deep()...), spread},
+		{"no journal", kinds(), Options{NoJournal: true, Epoch: 1, ReservedPercent: 5}},
 	}
 	for _, tc := range trees {
 		t.Run(tc.name, func(t *testing.T) {
@@ -260,6 +261,15 @@ func TestFeatures(t *testing.T) {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("dumpe2fs -h lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+func TestNoJournal(t *testing.T) {
+	needOracle(t)
+	img := writeImage(t, nil, Options{NoJournal: true})
+	out, err := exec.Command("dumpe2fs", "-h", img).CombinedOutput()
+	if err != nil || strings.Contains(string(out), "has_journal") || !strings.Contains(string(out), "resize_inode") {
+		t.Errorf("dumpe2fs -h (%v):\n%s", err, out)
 	}
 }
 
