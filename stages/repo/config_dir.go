@@ -8,14 +8,23 @@ import (
 	"strings"
 )
 
+// RepoDir is what a directory of .repo files declares.
+type RepoDir struct {
+	Repos   []*Config // in file order, files in byte order of name
+	Unknown []Option  // options disco does not know
+	// Shadowed are repos whose id an earlier file already declared; like
+	// yum and dnf, the first declaration wins and these are ignored (the
+	// caller should warn).
+	Shadowed []*Config
+}
+
 // ParseRepoDir parses every file whose name ends in ".repo" in dir of fsys,
-// in byte order of name (other files are ignored, as yum does). A repo id
-// declared twice is an error naming both places. Symlinks are followed by
-// fsys as it chooses (os.DirFS follows them).
-func ParseRepoDir(fsys fs.FS, dir string, vars Vars, main *Main) ([]*Config, []Option, error) {
+// in byte order of name (other files are ignored, as yum does). Symlinks
+// are followed by fsys as it chooses (os.DirFS follows them).
+func ParseRepoDir(fsys fs.FS, dir string, vars Vars, main *Main) (*RepoDir, error) {
 	ents, err := fs.ReadDir(fsys, dir)
 	if err != nil {
-		return nil, nil, fmt.Errorf("reading repo directory: %w", err)
+		return nil, fmt.Errorf("reading repo directory: %w", err)
 	}
 	var names []string
 	for _, e := range ents {
@@ -24,30 +33,27 @@ func ParseRepoDir(fsys fs.FS, dir string, vars Vars, main *Main) ([]*Config, []O
 		}
 	}
 	sort.Strings(names)
-	var (
-		repos   []*Config
-		unknown []Option
-		byID    = map[string]*Config{}
-	)
+	d := &RepoDir{}
+	seen := map[string]bool{}
 	for _, n := range names {
 		p := path.Join(dir, n)
 		data, err := fs.ReadFile(fsys, p)
 		if err != nil {
-			return nil, nil, fmt.Errorf("reading repo file: %w", err)
+			return nil, fmt.Errorf("reading repo file: %w", err)
 		}
 		rs, un, err := ParseRepoFile(p, data, vars, main)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		for _, r := range rs {
-			if prev, ok := byID[r.ID]; ok {
-				return nil, nil, &ParseError{r.File, r.Line,
-					fmt.Sprintf("repo %q is already declared at %s:%d", r.ID, prev.File, prev.Line)}
+			if seen[r.ID] {
+				d.Shadowed = append(d.Shadowed, r)
+				continue
 			}
-			byID[r.ID] = r
+			seen[r.ID] = true
+			d.Repos = append(d.Repos, r)
 		}
-		repos = append(repos, rs...)
-		unknown = append(unknown, un...)
+		d.Unknown = append(d.Unknown, un...)
 	}
-	return repos, unknown, nil
+	return d, nil
 }

@@ -161,20 +161,23 @@ func TestParseRepoDir(t *testing.T) {
 		"r/a.repo":        {Data: []byte("[one]\nbaseurl=file:///1\nweird=1\n")},
 		"r/c.repo.rpmnew": {Data: []byte("garbage")},
 	}
-	repos, unknown, err := repo.ParseRepoDir(fsys, "r", nil, nil)
+	d, err := repo.ParseRepoDir(fsys, "r", nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	repos, unknown := d.Repos, d.Unknown
 	if len(repos) != 2 || repos[0].ID != "one" || repos[1].ID != "two" || repos[0].File != "r/a.repo" {
 		t.Errorf("repos %+v", repos)
 	}
 	if len(unknown) != 1 || unknown[0].Key != "weird" || unknown[0].File != "r/a.repo" || unknown[0].Line != 3 {
 		t.Errorf("unknown %+v", unknown)
 	}
-	fsys["r/d.repo"] = &fstest.MapFile{Data: []byte("\n[one]\nbaseurl=file:///3\n")}
-	_, _, err = repo.ParseRepoDir(fsys, "r", nil, nil)
-	if err == nil || err.Error() != `r/d.repo:2: repo "one" is already declared at r/a.repo:1` {
-		t.Errorf("duplicate id: %v", err)
+	// As in dnf, the first declaration of an id wins.
+	fsys["r/0.repo"] = &fstest.MapFile{Data: []byte("\n[two]\nbaseurl=file:///0\n")}
+	d, err = repo.ParseRepoDir(fsys, "r", nil, nil)
+	if err != nil || len(d.Repos) != 2 || d.Repos[0].BaseURLs[0] != "file:///0" ||
+		len(d.Shadowed) != 1 || d.Shadowed[0].File != "r/b.repo" {
+		t.Errorf("duplicate id: %v %+v", err, d)
 	}
 }
 

@@ -66,17 +66,23 @@ func TestConfigMatchesDNF(t *testing.T) {
 	py := dnfPython(t)
 	vars := map[string]string{"basearch": "x86_64", "arch": "x86_64", "releasever": "40", "YUM0": "ci"}
 	varsJSON, _ := json.Marshal(vars)
-	for _, tc := range []struct{ conf, repos string }{
-		{"", "fedora.repo"},
-		{"", "multi.repo"},
-		{"", "dnfquirks.repo"},
-		{"dnf.conf", "dup-merge.repo"},
-		{"dnf.conf", "fedora.repo"},
+	for _, tc := range []struct {
+		conf  string
+		repos []string
+	}{
+		{"", []string{"fedora.repo"}},
+		{"", []string{"multi.repo"}},
+		{"", []string{"dnfquirks.repo"}},
+		{"", []string{"fedora.repo", "zz-shadow.repo"}},
+		{"dnf.conf", []string{"dup-merge.repo"}},
+		{"dnf.conf", []string{"fedora.repo"}},
 	} {
-		t.Run(tc.conf+"+"+tc.repos, func(t *testing.T) {
+		t.Run(tc.conf+"+"+strings.Join(tc.repos, "+"), func(t *testing.T) {
 			rd := t.TempDir()
-			data, _ := os.ReadFile(filepath.Join("testdata/config", tc.repos))
-			os.WriteFile(filepath.Join(rd, tc.repos), data, 0o644)
+			for _, r := range tc.repos {
+				data, _ := os.ReadFile(filepath.Join("testdata/config", r))
+				os.WriteFile(filepath.Join(rd, r), data, 0o644)
+			}
 			confPath := ""
 			main := repo.DefaultMain()
 			var mine []*repo.Config
@@ -89,11 +95,11 @@ func TestConfigMatchesDNF(t *testing.T) {
 				}
 				main, mine = f.Main, f.Repos
 			}
-			rs, _, err := repo.ParseRepoDir(os.DirFS(rd), ".", vars, &main)
+			d, err := repo.ParseRepoDir(os.DirFS(rd), ".", vars, &main)
 			if err != nil {
 				t.Fatal(err)
 			}
-			mine = append(mine, rs...)
+			mine = append(mine, d.Repos...)
 			out, err := exec.Command(py, "-c", dnfConfScript, confPath, rd, string(varsJSON)).Output()
 			if err != nil {
 				var ee *exec.ExitError
