@@ -1,6 +1,7 @@
 package ext4
 
 import (
+	"errors"
 	"fmt"
 	"io"
 )
@@ -50,7 +51,7 @@ func (img *image) write() (Stats, error) {
 	}
 	for _, s := range steps {
 		if err := s.fn(); err != nil {
-			if err == errNoSpace {
+			if errors.Is(err, errNoSpace) {
 				min, _ := minBlocks(img.t, img.opts)
 				return Stats{}, fmt.Errorf("%s: image too small (%d bytes; need about %d)", s.name, img.g.blocks*blockSize, min*blockSize)
 			}
