@@ -19,7 +19,8 @@ const File = "rpmdb.sqlite"
 // created if missing) holding pkgs in install order, header numbers 1..n.
 // It writes a temporary file in dir and renames it over any existing
 // database, removing stale -wal, -shm and -journal files that would
-// otherwise be applied to the new one.
+// otherwise be applied to the new one. It does not fsync: the tree is an
+// image being built, made durable by whatever writes the image.
 func Write(dir string, pkgs []Installed, opts Options) error {
 	blobs := make([][]byte, len(pkgs))
 	headers := make([]*rpm.Header, len(pkgs))
@@ -45,16 +46,13 @@ func Write(dir string, pkgs []Installed, opts Options) error {
 		_ = removeDB(tmp)
 		return fmt.Errorf("rpmdb: %s: %w", final, err)
 	}
-	if err := syncFile(tmp); err != nil {
-		return fmt.Errorf("rpmdb: %w", err)
-	}
 	if err := removeDB(final); err != nil {
 		return err
 	}
 	if err := os.Rename(tmp, final); err != nil {
 		return fmt.Errorf("rpmdb: %w", err)
 	}
-	return syncFile(dir)
+	return nil
 }
 
 // removeDB removes a database file and the files sqlite keeps beside it.
@@ -65,18 +63,6 @@ func removeDB(path string) error {
 		}
 	}
 	return nil
-}
-
-func syncFile(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	err = f.Sync()
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // build writes the database at path: schema, packages, indexes, then a
@@ -96,6 +82,7 @@ func build(path string, blobs [][]byte, headers []*rpm.Header) (err error) {
 		"PRAGMA page_size = 4096",
 		"PRAGMA journal_mode = MEMORY",
 		"PRAGMA synchronous = OFF",
+		"PRAGMA temp_store = MEMORY",
 	} {
 		if _, err := db.Exec(q); err != nil {
 			return fmt.Errorf("%s: %w", q, err)
