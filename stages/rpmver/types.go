@@ -1,6 +1,13 @@
 // Package rpmver holds RPM's version model: EVR (epoch, version, release),
 // dependency sense flags and versioned dependencies, with comparison exactly
 // as rpm's rpmvercmp and range matching as rpm/libsolv evaluate them.
+//
+// Entry points: Compare (rpmvercmp on two version strings), ParseEVR,
+// CompareEVR (dependency-matching order: a missing release matches any),
+// LabelCompare (package order, as rpm.labelCompare), Dep.Matches and Overlap
+// (rpmdsCompare range intersection), ParseDep, and ParseRich for rich
+// (boolean) dependencies. They are hand-written because no maintained Go
+// library follows rpm 4.18 exactly (caret, tilde, release-less ranges).
 package rpmver
 
 // EVR is an epoch, version and release. HasEpoch tells an explicit epoch

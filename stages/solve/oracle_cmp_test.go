@@ -78,9 +78,10 @@ func TestResolveMatchesDNF(t *testing.T) {
 		}
 	}
 	t.Logf("%d requests (%d failing in dnf), %d mismatches", total, fails, mismatches)
-	// Known gaps (see the package report): a few cases where libsolv's
-	// learning and problem handling take another path than ours.
-	if limit := total / 20; mismatches > limit {
+	// Known gap: about 1.5% of generated requests (47 of 3,200 with -long)
+	// still differ, mostly where libsolv's conflict learning or weak-deps
+	// handling takes another path than ours. More than 2.5% is a regression.
+	if limit := total / 40; mismatches > limit {
 		t.Errorf("%d of %d requests differ from dnf (allowed %d)", mismatches, total, limit)
 	}
 	if total < 200 && *onlyCase < 0 {
