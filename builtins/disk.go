@@ -7,7 +7,8 @@ import (
 
 const gptDoc = `A GPT partition table. Partitions are laid out in order; only the last may
 have size "rest". The disk GUID derives from group/machine unless guid is
-given; size defaults to the sum of the partitions.
+given; size defaults to the sum of the partitions. fstab = "uuid" or
+"partuuid" makes disco write /etc/fstab from the layout.
 
     disk = gpt([partition("esp", "256M", type = "esp", fs = vfat(), mount = "/boot/efi"),
                 partition("root", "rest", fs = ext4(), mount = "/")])`
@@ -25,7 +26,7 @@ func tableFn(table string) func(*starlark.Thread, *starlark.Builtin, starlark.Tu
 		d := plan.Disk{Pos: callPos(thread), Table: table}
 		parts := listOf("partition")
 		var sz size
-		if err := starlark.UnpackArgs(b.Name(), args, kwargs, "partitions", parts, "size?", &sz, "guid?", &d.GUID); err != nil {
+		if err := starlark.UnpackArgs(b.Name(), args, kwargs, "partitions", parts, "size?", &sz, "guid?", &d.GUID, "fstab?", &d.Fstab); err != nil {
 			return nil, argError(err)
 		}
 		d.Size = string(sz)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/disco-build/disco/runtime/plan"
 	"github.com/disco-build/disco/stages/lockfile"
@@ -82,6 +83,9 @@ func BuildTree(ctx context.Context, m *plan.Machine, lm *lockfile.Machine, st *s
 	if err := failedScripts(res.Outcomes); err != nil {
 		return nil, fmt.Errorf("install: %w", err)
 	}
+	if err := systemFiles(m, t, o.Epoch); err != nil {
+		return nil, fmt.Errorf("system files: %w", err)
+	}
 	if err := runGenerators(ctx, m, o, dir, res); err != nil {
 		return nil, fmt.Errorf("generators: %w", err)
 	}
@@ -89,6 +93,16 @@ func BuildTree(ctx context.Context, m *plan.Machine, lm *lockfile.Machine, st *s
 		return nil, err
 	}
 	return res, nil
+}
+
+// systemFiles writes what disco itself provides when the plan asks:
+// /etc/fstab from the disk layout.
+func systemFiles(m *plan.Machine, t *tree.Tree, epoch int64) error {
+	fstab, err := Fstab(m)
+	if err != nil || fstab == "" {
+		return err
+	}
+	return t.WriteFile("/etc/fstab", strings.NewReader(fstab), tree.Meta{Mode: 0o644, Mtime: epoch, Source: "disco:fstab"})
 }
 
 func failedScripts(outs []Outcome) error {

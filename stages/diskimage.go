@@ -113,7 +113,7 @@ func (d *DiskImage) partition(ctx context.Context, p plan.Partition, mounts []st
 	}
 	part.FSType = p.FS.Type
 	fsUUID := d.uuid(p.FS.UUID, p.Name, "fs")
-	part.FSUUID = ids.Format(fsUUID)
+	part.FSUUID = d.fsUUIDString(p)
 	entries, err := d.entries(p.Mount, mounts)
 	if err != nil {
 		return part, err
@@ -230,7 +230,7 @@ func (d *DiskImage) filesystem(ctx context.Context, p plan.Partition, entries []
 			return err
 		}), nil
 	case "vfat":
-		opts := vfat.Options{VolumeID: ids.VolumeID(name...), Label: p.FS.Label, Epoch: d.epoch}
+		opts := vfat.Options{VolumeID: d.volumeID(p), Label: p.FS.Label, Epoch: d.epoch}
 		min, err := vfat.MinSize(entries, opts)
 		if err != nil {
 			return nil, err
@@ -267,4 +267,48 @@ func (d *DiskImage) squashfs(ctx context.Context, p plan.Partition, entries []ex
 		return nil, err
 	}
 	return disk.FromReaderAt(f, fi.Size()), nil
+}
+
+// Fstab returns the /etc/fstab the plan asks for ("" when it asks for
+// none). It needs only names: IDs derive from them, not from content.
+func Fstab(m *plan.Machine) (string, error) {
+	if m.Disk == nil || m.Disk.Fstab == "" {
+		return "", nil
+	}
+	d := &DiskImage{m: m}
+	l := disk.Layout{Table: m.Disk.Table, DiskGUID: d.uuid(m.Disk.GUID), DiskID: ids.VolumeID(m.Group, m.Name)}
+	for _, p := range m.Disk.Partitions {
+		part := disk.Partition{Name: p.Name, Type: p.Type, GUID: d.uuid(p.GUID, p.Name), Mount: p.Mount}
+		if p.FS != nil {
+			part.FSType = p.FS.Type
+			part.FSUUID = d.fsUUIDString(p)
+			if p.FS.Type == "squashfs" {
+				part.Mount = "" // no UUID; the initramfs mounts it by PARTUUID
+			}
+		}
+		l.Partitions = append(l.Partitions, part)
+	}
+	return disk.Fstab(l, m.Disk.Fstab)
+}
+
+// volumeID is a FAT partition's serial: from FS.UUID ("ABCD-1234") when
+// given, else derived from group/machine/partition.
+func (d *DiskImage) volumeID(p plan.Partition) uint32 {
+	var hi, lo uint32
+	if p.FS != nil && p.FS.UUID != "" {
+		if _, err := fmt.Sscanf(p.FS.UUID, "%04X-%04X", &hi, &lo); err == nil {
+			return hi<<16 | lo
+		}
+	}
+	return ids.VolumeID(d.m.Group, d.m.Name, p.Name)
+}
+
+// fsUUIDString is the filesystem UUID as blkid prints it (FAT: the serial
+// as XXXX-XXXX).
+func (d *DiskImage) fsUUIDString(p plan.Partition) string {
+	if p.FS.Type == "vfat" {
+		v := d.volumeID(p)
+		return fmt.Sprintf("%04X-%04X", v>>16, v&0xffff)
+	}
+	return ids.Format(d.uuid(p.FS.UUID, p.Name, "fs"))
 }

@@ -194,10 +194,13 @@ type Delete struct {
 
 // Disk is the partitioned disk layout.
 type Disk struct {
-	Pos        Pos         `json:"pos"`
-	Table      string      `json:"table"` // "gpt" or "mbr"
-	Size       string      `json:"size,omitempty"`
-	GUID       string      `json:"guid,omitempty"`
+	Pos   Pos    `json:"pos"`
+	Table string `json:"table"` // "gpt" or "mbr"
+	Size  string `json:"size,omitempty"`
+	GUID  string `json:"guid,omitempty"`
+	// Fstab asks disco to write /etc/fstab from the layout, naming
+	// filesystems by "uuid" or "partuuid"; empty writes none.
+	Fstab      string      `json:"fstab,omitempty"`
 	Partitions []Partition `json:"partitions"`
 }
 

@@ -170,6 +170,9 @@ func (t *textWriter) disk(m *Machine) {
 	if m.Disk.Size != "" {
 		size = ", size " + m.Disk.Size
 	}
+	if m.Disk.Fstab != "" {
+		size += ", fstab by " + m.Disk.Fstab
+	}
 	t.line("  disk %s%s", m.Disk.Table, size)
 	for _, p := range m.Disk.Partitions {
 		fs := "none"

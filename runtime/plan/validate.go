@@ -203,6 +203,9 @@ func checkDisk(d *Disk) []error {
 	if d.Table != "gpt" && d.Table != "mbr" {
 		errs = append(errs, Errorf(d.Pos, "disk table %q must be gpt or mbr", d.Table))
 	}
+	if d.Fstab != "" && d.Fstab != "uuid" && d.Fstab != "partuuid" {
+		errs = append(errs, Errorf(d.Pos, "disk fstab %q must be \"uuid\" or \"partuuid\"", d.Fstab))
+	}
 	if d.Size != "" {
 		if _, err := ParseSize(d.Size); err != nil {
 			errs = append(errs, Errorf(d.Pos, "disk size: %v", err))
