@@ -10,8 +10,11 @@
 // Entry points: Runner.Run (one scriptlet, an Outcome), Script, Outcome.
 //
 // Isolation. Run re-executes the current binary (/proc/self/exe) as a
-// helper in fresh mount and PID namespaces, plus a user namespace mapping
-// the caller's uid and gid to 0 when the caller is not root. The helper
+// helper in fresh mount, PID, network, UTS and IPC namespaces, plus a user
+// namespace mapping the caller's uid and gid to 0 when the caller is not
+// root. So scriptlets have no network (only a loopback device, down), see
+// the host name "localhost" on every build, and cannot reach the host's
+// processes. The helper
 // makes every mount private, mounts a tmpfs on ROOT/dev holding bind mounts
 // of the host's null, zero, full, random, urandom and tty, mounts a fresh
 // proc on ROOT/proc, chroots into ROOT and only then runs the scriptlet as
@@ -25,6 +28,9 @@
 // from this package's init function when the DISCO_SCRIPTLET_HELPER
 // environment variable is set, so any binary that links this package can
 // run scriptlets, tests included.
+//
+// This is hygiene and reproducibility, not a security boundary: as root,
+// scriptlets run as the real root of the host, chrooted.
 //
 // Without root, files the scriptlet writes are owned on the host by the
 // caller, and chown to any id other than 0 fails (only one id is mapped).

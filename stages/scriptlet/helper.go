@@ -17,6 +17,9 @@ import (
 // namespace helper instead of running its main.
 const helperEnv = "DISCO_SCRIPTLET_HELPER"
 
+// Hostname is the host name scriptlets see, the same on every build.
+const Hostname = "localhost"
+
 func init() {
 	if os.Getenv(helperEnv) == "1" {
 		os.Exit(helperMain())
@@ -38,6 +41,9 @@ func helper() status {
 	var req request
 	if err := json.NewDecoder(os.Stdin).Decode(&req); err != nil {
 		return failed("read the request: %v", err)
+	}
+	if err := syscall.Sethostname([]byte(Hostname)); err != nil {
+		return failed("set the host name: %v", err)
 	}
 	m, err := enter(req.Root)
 	if err != nil {

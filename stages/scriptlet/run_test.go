@@ -101,12 +101,20 @@ func TestScriptlets(t *testing.T) {
 	})
 	t.Run("dev and proc", func(t *testing.T) {
 		o := r.Run(ctx, root, sh(`set -e; echo x > /dev/null; test -c /dev/null; test -e /proc/self/status
-head -c 16 /dev/urandom | wc -c > /devcheck; ls /proc | grep -c '^[0-9]' >> /devcheck || true; echo $$ >> /devcheck`))
+head -c 16 /dev/urandom | wc -c > /devcheck; echo $$ > /pid; set -- /proc/[0-9]*; echo $# >> /devcheck; cat /pid >> /devcheck
+hostname >> /devcheck; grep -c : /proc/net/dev >> /devcheck`))
 		if o.Status != Ran {
 			t.Fatalf("outcome %+v", o)
 		}
-		if got := strings.Fields(readFile(t, filepath.Join(root, "devcheck"))); len(got) < 1 || got[0] != "16" {
-			t.Errorf("devcheck %q", got)
+		// 16 random bytes; the processes of the namespace only (helper
+		// and sh); the shell is not PID 1 (the helper is); host
+		// name; only the loopback network device.
+		got := strings.Fields(readFile(t, filepath.Join(root, "devcheck")))
+		if len(got) == 5 && got[2] != "1" {
+			got[2] = "not 1"
+		}
+		if want := []string{"16", "2", "not 1", "localhost", "1"}; !reflect.DeepEqual(got, want) {
+			t.Errorf("devcheck %q, want %q", got, want)
 		}
 	})
 	t.Run("timeout and leftover processes", func(t *testing.T) {

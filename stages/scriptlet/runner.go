@@ -148,10 +148,12 @@ func (r *Runner) spawn(ctx context.Context, req request, out io.Writer) (status,
 	return st, nil
 }
 
-// namespaces are the helper's: private mounts and PIDs, plus a user
-// namespace mapping the caller to root when the caller is not root.
+// namespaces are the helper's: private mounts, PIDs, network (none),
+// host name and IPC, plus a user namespace mapping the caller to root when
+// the caller is not root.
 func namespaces() *syscall.SysProcAttr {
-	a := &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWNS | syscall.CLONE_NEWPID, Pdeathsig: syscall.SIGKILL}
+	a := &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Cloneflags: syscall.CLONE_NEWNS | syscall.CLONE_NEWPID |
+		syscall.CLONE_NEWNET | syscall.CLONE_NEWUTS | syscall.CLONE_NEWIPC}
 	if os.Geteuid() != 0 {
 		a.Cloneflags |= syscall.CLONE_NEWUSER
 		a.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Geteuid(), Size: 1}}
