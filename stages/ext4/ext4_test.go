@@ -5,9 +5,11 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 
@@ -161,11 +163,11 @@ func TestSparseGiB(t *testing.T) {
 		Open: func() (io.ReadCloser, error) { return io.NopCloser(&sparseFile{size: size}), nil }}
 	img := writeImage(t, []Entry{e}, testOpts())
 	fsck(t, img)
-	out := debugfs(t, img, []string{"stat /sparse"})[0]
-	if !strings.Contains(out, "Size: 1073741824") || !strings.Contains(out, "Blockcount: 24\n") {
-		t.Errorf("want 1 GiB with 3 blocks allocated:\n%s", out)
+	marks := map[int64]string{}
+	for _, off := range []int64{0, size / 2, size - blockSize} {
+		marks[off] = fmt.Sprintf("mark at %d", off)
 	}
-	verifyTree(t, img, []Entry{e})
+	checkSparse(t, img, "/sparse", size, marks)
 }
 
 func TestBigDirectoryHtree(t *testing.T) {
@@ -380,15 +382,22 @@ func TestSparseFileOnDisk(t *testing.T) {
 		Open: func() (io.ReadCloser, error) { return os.Open(src) }}
 	img := writeImage(t, []Entry{e}, testOpts())
 	fsck(t, img)
-	offs := []int64{0, 3 << 30, size - 10}
+	checkSparse(t, img, "/big", size, marks)
+}
+
+// checkSparse checks that the file at p has size bytes in exactly as many
+// blocks as marks, and finds each mark at its offset through the block map.
+func checkSparse(t *testing.T, img, p string, size int64, marks map[int64]string) {
+	t.Helper()
+	offs := slices.Sorted(maps.Keys(marks))
 	var cmds []string
 	for _, off := range offs {
-		cmds = append(cmds, fmt.Sprintf("bmap /big %d", off/blockSize))
+		cmds = append(cmds, fmt.Sprintf("bmap %s %d", p, off/blockSize))
 	}
-	cmds = append(cmds, "stat /big")
-	out := debugfs(t, img, cmds)
-	if !strings.Contains(out[3], "Size: 5368709120") || !strings.Contains(out[3], "Blockcount: 24\n") {
-		t.Errorf("want 5 GiB with 3 blocks:\n%s", out[3])
+	out := debugfs(t, img, append(cmds, "stat "+p))
+	st := out[len(offs)]
+	if !strings.Contains(st, fmt.Sprintf("Size: %d\n", size)) || !strings.Contains(st, fmt.Sprintf("Blockcount: %d\n", 8*len(marks))) {
+		t.Errorf("want %d bytes in %d blocks:\n%s", size, len(marks), st)
 	}
 	fsImg, err := os.Open(img)
 	if err != nil {
@@ -396,12 +405,11 @@ func TestSparseFileOnDisk(t *testing.T) {
 	}
 	defer fsImg.Close()
 	for i, off := range offs {
-		s := marks[off]
 		blk := atoi(t, strings.TrimSpace(out[i]))
-		got := make([]byte, len(s))
+		got := make([]byte, len(marks[off]))
 		fsImg.ReadAt(got, blk*blockSize+off%blockSize)
-		if string(got) != s {
-			t.Errorf("offset %d: read %q, want %q", off, got, s)
+		if string(got) != marks[off] {
+			t.Errorf("offset %d: read %q, want %q", off, got, marks[off])
 		}
 	}
 }
