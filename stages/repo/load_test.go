@@ -301,7 +301,7 @@ func TestChecksumTypes(t *testing.T) {
 
 func TestLoadCancelled(t *testing.T) {
 	dir := t.TempDir()
-	repotest.WriteRepo(dir, repotest.Spec{Packages: 5000})
+	repotest.WriteRepo(dir, repotest.Spec{Packages: 300})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, err := repo.Load(ctx, &repo.Config{ID: "x"}, repo.DirSource(dir), repo.Options{})
