@@ -351,6 +351,9 @@ func TestRejects(t *testing.T) {
 		{{Path: "/a", Link: "/b"}, {Path: "/b", Link: "/a"}},
 		{{Path: "/x", Mode: S_IFLNK}},
 		{{Path: "/x", Mode: 0o644}},
+		{{Path: "/", Link: "/x"}, {Path: "/x", Mode: S_IFREG}},
+		{{Path: "/", Mode: S_IFREG}},
+		{{Path: "/" + strings.Repeat("n", 256), Mode: S_IFREG}},
 	} {
 		if _, err := MinSize(es, testOpts()); err == nil {
 			t.Errorf("%+v: accepted", es)

@@ -83,6 +83,9 @@ func buildTree(entries []Entry, opts Options) (*tree, error) {
 			return nil, fmt.Errorf("%s: listed twice", e.Path)
 		}
 		if e.Link != "" {
+			if e.Path == "/" {
+				return nil, errors.New("/: the root cannot be a hard link")
+			}
 			links = append(links, e)
 			b.links[e.Path] = path.Clean(e.Link)
 			continue
