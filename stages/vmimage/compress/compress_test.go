@@ -33,8 +33,8 @@ func TestRoundTrip(t *testing.T) {
 	}
 	for _, m := range Methods {
 		t.Run(m.Name+"/small", func(t *testing.T) { roundTrip(t, dir, m, smallRaw) })
-		if m.Name == "xz" {
-			continue // about 1 MB/s on incompressible data: the small disk covers it
+		if m.Name != "zstd" {
+			continue // gzip and xz are slow on 96 MiB; the small disk covers them
 		}
 		t.Run(m.Name+"/partitioned", func(t *testing.T) { roundTrip(t, dir, m, partitioned) })
 	}
