@@ -40,7 +40,8 @@
 // extensions packages commonly use: posix.mkdir, chmod, symlink, readlink,
 // stat, access, unlink, rmdir, getenv; rpm.expand (a few path macros and
 // %%), rpm.vercmp, rpm.execute; io.* and os.* confined by the chroot; print
-// goes to the outcome's output. posix.fork/exec/wait are not provided (a Go
+// goes to the outcome's output; os.exit ends the scriptlet (not the
+// process) with its code. posix.fork/exec/wait are not provided (a Go
 // process cannot fork): a scriptlet calling them fails with a reason.
 // rpm's global arg table is set: arg[1] "<lua>", arg[2] $1,
 // arg[3] $2 for triggers.

@@ -27,6 +27,14 @@ func runLua(ctx context.Context, req request) status {
 		L.Push(lua.LString(lib.name))
 		L.Call(1, 0)
 	}
+	exit := -1
+	if osTable, ok := L.GetGlobal(lua.OsLibName).(*lua.LTable); ok {
+		osTable.RawSetString("exit", L.NewFunction(func(L *lua.LState) int {
+			exit = exitCode(L.Get(1))
+			L.RaiseError("os.exit(%d)", exit)
+			return 0
+		}))
+	}
 	L.SetGlobal("posix", L.SetFuncs(L.NewTable(), posixFuncs))
 	L.SetGlobal("rpm", L.SetFuncs(L.NewTable(), rpmFuncs))
 	args := L.NewTable()
@@ -38,7 +46,14 @@ func runLua(ctx context.Context, req request) status {
 		}
 	}
 	L.SetGlobal("arg", args)
-	if err := L.DoString(req.Body); err != nil {
+	err := L.DoString(req.Body)
+	switch {
+	case exit == 0:
+		return status{}
+	case exit > 0:
+		return status{Failed: true, Exit: exit, Reason: fmt.Sprintf("lua: os.exit(%d)", exit)}
+	}
+	if err != nil {
 		var apiErr *lua.ApiError
 		if errors.As(err, &apiErr) {
 			return status{Failed: true, Exit: 1, Reason: "lua: " + apiErr.Object.String()}
@@ -47,6 +62,19 @@ func runLua(ctx context.Context, req request) status {
 	}
 	os.Stdout.Sync()
 	return status{}
+}
+
+// exitCode reads os.exit's argument: a number, or true (0) / false (1).
+func exitCode(v lua.LValue) int {
+	switch v := v.(type) {
+	case lua.LNumber:
+		return int(v)
+	case lua.LBool:
+		if !bool(v) {
+			return 1
+		}
+	}
+	return 0
 }
 
 // posixFuncs are the functions of rpm's posix module that scriptlets use.

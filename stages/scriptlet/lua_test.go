@@ -59,6 +59,20 @@ print(rpm.vercmp("1.0", "1.0a"), os.getenv("TZ"), os.getenv("HOME"), io.open(`+s
 			t.Errorf("outcome %+v", o)
 		}
 	})
+	t.Run("os.exit ends the scriptlet", func(t *testing.T) {
+		o := r.Run(ctx, root, luaScript(`print("before"); os.exit(0); print("after")`))
+		if o.Status != Ran || o.Output != "before\n" {
+			t.Errorf("outcome %+v", o)
+		}
+		o = r.Run(ctx, root, luaScript(`os.exit(5)`))
+		if o.Status != Failed || o.ExitCode != 5 {
+			t.Errorf("outcome %+v", o)
+		}
+		o = r.Run(ctx, root, luaScript(`os.exit(false)`))
+		if o.Status != Failed || o.ExitCode != 1 {
+			t.Errorf("outcome %+v", o)
+		}
+	})
 	t.Run("rpm.execute runs image programs", func(t *testing.T) {
 		o := r.Run(ctx, root, luaScript(`print(rpm.execute("/bin/sh", "-c", "echo ran > /executed; exit 4"))`))
 		if o.Status != Ran || o.Output != "4\n" || readFile(t, filepath.Join(root, "executed")) != "ran\n" {

@@ -54,6 +54,21 @@ func TestScriptlets(t *testing.T) {
 			t.Fatalf("outcome %+v", o)
 		}
 	})
+	t.Run("interpreter without its ELF loader", func(t *testing.T) {
+		// The host's dynamically linked bash, without any library.
+		data, err := os.ReadFile("/bin/bash")
+		if err != nil {
+			t.Skip("no /bin/bash on the host")
+		}
+		noLibs := busyboxRoot(t)
+		must(t, os.WriteFile(filepath.Join(noLibs, "bin", "bash"), data, 0o755))
+		s := sh("true")
+		s.Prog = []string{"/bin/bash"}
+		o := r.Run(ctx, noLibs, s)
+		if o.Status != Failed || !strings.Contains(o.Reason, "cannot execute /bin/bash: its ELF interpreter or a library is missing") {
+			t.Fatalf("outcome %+v", o)
+		}
+	})
 	t.Run("environment is exactly rpm's", func(t *testing.T) {
 		for _, prefixes := range [][]string{nil, {"/opt/demo", "/srv"}} {
 			s := sh(`tr '\0' '\n' < /proc/$$/environ > /env`)
