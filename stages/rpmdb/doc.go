@@ -14,12 +14,16 @@
 //     (headerMergeLegacySigs) and the install-time tags (INSTALLTIME,
 //     INSTALLTID, INSTALLCOLOR, FILESTATES, INSTPREFIXES), laid out as
 //     rpm's headerExport lays out entries added after the region.
-//   - IndexKeys lists the (key, element index) pairs rpm puts in each
-//     secondary index for a header (rpmdb.c tag2index, rich dependencies
-//     expanded as updateRichDep does).
+//   - Installed and Options carry what the install decided: per-file
+//     states (FileState), relocated prefixes, install time, transaction id
+//     and color.
 //
 // The schema, key types and index rules are those of rpm's
-// lib/backend/sqlite.c and lib/rpmdb.c. The file is left in rollback-journal
+// lib/backend/sqlite.c and lib/rpmdb.c: each index row is (key, header
+// number, element index), with rpm's exceptions (requires needed only at
+// install time are left out, trigger names deduplicated, file trigger rows
+// carry the trigger's script index, rich dependencies also index the names
+// inside them as updateRichDep does, a missing Group indexes "Unknown"). The file is left in rollback-journal
 // mode with no -wal/-shm beside it: rpm switches it to WAL itself the first
 // time it opens it read-write, and until then unprivileged users can read it.
 // Output is deterministic: install time and transaction id come from the

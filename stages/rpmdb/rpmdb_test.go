@@ -52,7 +52,7 @@ func TestMain(m *testing.M) {
 // buildAll builds testdata/*.spec with rpmbuild, in parallel, once.
 func buildAll(t testing.TB) []string {
 	t.Helper()
-	testtool.Need(t, "rpmbuild", "rpm")
+	testtool.Need(t, "rpmbuild", "rpm", "rpmsign", "gpg", "gpgconf")
 	built.once.Do(func() {
 		if built.dir, built.err = os.MkdirTemp("", "rpmdbtest-"); built.err != nil {
 			return
@@ -68,7 +68,9 @@ func buildAll(t testing.TB) []string {
 			}()
 		}
 		wg.Wait()
-		built.err = errors.Join(errs...)
+		if built.err = errors.Join(errs...); built.err == nil {
+			built.err = sign(built.dir, built.rpms[1])
+		}
 	})
 	if built.err != nil {
 		t.Fatal(built.err)
@@ -123,6 +125,35 @@ func buildRPM(dir, name string) (string, error) {
 		return "", fmt.Errorf("rpmbuild %s: %w\n%s", name, err, b)
 	}
 	return filepath.Join(out, name+".rpm"), nil
+}
+
+// sign adds an RSA header signature to the package with a throwaway key,
+// so that the signature header carries more than digests.
+func sign(dir, path string) error {
+	home := filepath.Join(dir, "gnupg")
+	if err := os.Mkdir(home, 0o700); err != nil {
+		return err
+	}
+	env := append(os.Environ(), "GNUPGHOME="+home)
+	run := func(name string, args ...string) error {
+		cmd := exec.Command(name, args...)
+		cmd.Env = env
+		if b, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("%s: %w\n%s", name, err, b)
+		}
+		return nil
+	}
+	defer run("gpgconf", "--kill", "gpg-agent") //nolint:errcheck // best effort: stop the agent gpg started
+	gpg, err := exec.LookPath("gpg")
+	if err != nil {
+		return err
+	}
+	if err := run("gpg", "--batch", "--pinentry-mode", "loopback", "--passphrase", "",
+		"--quick-gen-key", "rpmdb test <rpmdb@test.invalid>", "rsa2048", "sign", "never"); err != nil {
+		return err
+	}
+	return run("rpmsign", "--define", "__gpg "+gpg, "--define", "_gpg_name rpmdb test",
+		"--define", "_gpg_sign_cmd_extra_args --pinentry-mode loopback --passphrase ''", "--addsign", path)
 }
 
 func openRPM(t testing.TB, path string) *rpm.Package {
@@ -212,6 +243,9 @@ func TestHostRPMQueries(t *testing.T) {
 		if got := q(c.args...); !slices.Equal(got, c.want) {
 			t.Errorf("rpm %s:\n got %q\nwant %q", strings.Join(c.args, " "), got, c.want)
 		}
+	}
+	if sig := q("-q", "--qf", "%{RSAHEADER:pgpsig}\n", "reloc"); !strings.HasPrefix(sig[0], "RSA/") {
+		t.Errorf("reloc's stored header lost its signature: %q", sig)
 	}
 	if out := strings.Join(q("-qi", "hello"), "\n"); !strings.Contains(out, "Install Date: Tue Nov 14 22:13:20 2023") {
 		t.Errorf("rpm -qi hello:\n%s", out)
