@@ -3,6 +3,8 @@ package repo_test
 import (
 	"bytes"
 	"context"
+	"encoding/xml"
+	"io"
 	"os"
 	"sync"
 	"syscall"
@@ -116,5 +118,27 @@ func BenchmarkLoad60k(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkEncodingXMLTokens60k only tokenizes the same primary.xml with
+// encoding/xml (RawToken: no namespace work, nothing built): the floor of
+// an encoding/xml reader, kept to show why the package has its own scanner.
+func BenchmarkEncodingXMLTokens60k(b *testing.B) {
+	data := primary60kXML(b)
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	defer cpuMetric(b)()
+	for i := 0; i < b.N; i++ {
+		d := xml.NewDecoder(bytes.NewReader(data))
+		for {
+			_, err := d.RawToken()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
 	}
 }
