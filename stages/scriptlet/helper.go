@@ -118,17 +118,24 @@ func execute(ctx context.Context, req request) status {
 		argv = append(argv, file)
 	}
 	argv = append(argv, req.Argv[req.NProg:]...)
-	return runProgram(argv, req.Env)
+	return runProgram(argv, req.Env, req.Files)
 }
 
-func runProgram(argv, env []string) status {
-	null, err := os.Open("/dev/null")
-	if err != nil {
-		return failed("open /dev/null: %v", err)
+// runProgram runs argv with files, one per line, on its stdin (rpm's file
+// trigger convention), or /dev/null.
+func runProgram(argv, env, files []string) status {
+	cmd := &exec.Cmd{Path: argv[0], Args: argv, Env: env, Dir: "/", Stdout: os.Stdout, Stderr: os.Stderr}
+	if len(files) > 0 {
+		cmd.Stdin = strings.NewReader(strings.Join(files, "\n") + "\n")
+	} else {
+		null, err := os.Open("/dev/null")
+		if err != nil {
+			return failed("open /dev/null: %v", err)
+		}
+		defer null.Close()
+		cmd.Stdin = null
 	}
-	defer null.Close()
-	cmd := &exec.Cmd{Path: argv[0], Args: argv, Env: env, Dir: "/", Stdin: null, Stdout: os.Stdout, Stderr: os.Stderr}
-	err = cmd.Run()
+	err := cmd.Run()
 	var ee *exec.ExitError
 	switch {
 	case err == nil:

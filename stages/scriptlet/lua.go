@@ -36,7 +36,18 @@ func runLua(ctx context.Context, req request) status {
 		}))
 	}
 	L.SetGlobal("posix", L.SetFuncs(L.NewTable(), posixFuncs))
-	L.SetGlobal("rpm", L.SetFuncs(L.NewTable(), rpmFuncs))
+	rpmTable := L.SetFuncs(L.NewTable(), rpmFuncs)
+	files := req.Files
+	rpmTable.RawSetString("next_file", L.NewFunction(func(L *lua.LState) int {
+		if len(files) == 0 {
+			L.Push(lua.LNil)
+			return 1
+		}
+		L.Push(lua.LString(files[0]))
+		files = files[1:]
+		return 1
+	}))
+	L.SetGlobal("rpm", rpmTable)
 	args := L.NewTable()
 	for _, a := range req.Argv {
 		if n, err := strconv.Atoi(a); err == nil {

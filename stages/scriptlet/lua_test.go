@@ -73,6 +73,13 @@ print(rpm.vercmp("1.0", "1.0a"), os.getenv("TZ"), os.getenv("HOME"), io.open(`+s
 			t.Errorf("outcome %+v", o)
 		}
 	})
+	t.Run("rpm.next_file in file triggers", func(t *testing.T) {
+		s := luaScript(`local f = rpm.next_file(); while f do print(f); f = rpm.next_file() end`)
+		s.Name, s.Files = "transfiletriggerin", []string{"/a", "/b c"}
+		if o := r.Run(ctx, root, s); o.Status != Ran || o.Output != "/a\n/b c\n" {
+			t.Errorf("outcome %+v", o)
+		}
+	})
 	t.Run("rpm.execute runs image programs", func(t *testing.T) {
 		o := r.Run(ctx, root, luaScript(`print(rpm.execute("/bin/sh", "-c", "echo ran > /executed; exit 4"))`))
 		if o.Status != Ran || o.Output != "4\n" || readFile(t, filepath.Join(root, "executed")) != "ran\n" {

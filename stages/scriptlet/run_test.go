@@ -114,6 +114,19 @@ func TestScriptlets(t *testing.T) {
 			t.Errorf("program-only scriptlet got %q as its last argument", got)
 		}
 	})
+	t.Run("file trigger paths on stdin", func(t *testing.T) {
+		s := sh("cat > /trigger-files")
+		s.Name, s.Files = "filetriggerin", []string{"/usr/lib/a.so", "/usr/lib/b.so"}
+		if o := r.Run(ctx, root, s); o.Status != Ran {
+			t.Fatalf("outcome %+v", o)
+		}
+		if got := readFile(t, filepath.Join(root, "trigger-files")); got != "/usr/lib/a.so\n/usr/lib/b.so\n" {
+			t.Errorf("stdin %q", got)
+		}
+		if o := r.Run(ctx, root, sh("cat > /no-files")); o.Status != Ran || readFile(t, filepath.Join(root, "no-files")) != "" {
+			t.Errorf("stdin of a plain scriptlet: %+v", o)
+		}
+	})
 	t.Run("dev and proc", func(t *testing.T) {
 		o := r.Run(ctx, root, sh(`set -e; echo x > /dev/null; test -c /dev/null; test -e /proc/self/status
 head -c 16 /dev/urandom | wc -c > /devcheck; echo $$ > /pid; set -- /proc/[0-9]*; echo $# >> /devcheck; cat /pid >> /devcheck

@@ -37,6 +37,7 @@ type request struct {
 	Env     []string `json:"env"`
 	TmpName string   `json:"tmpName"` // base name of the script file under /var/tmp
 	NProg   int      `json:"nProg"`
+	Files   []string `json:"files,omitempty"`
 }
 
 // status is what the helper reports on fd 3.
@@ -77,7 +78,7 @@ func (r *Runner) run(ctx context.Context, root string, s Script) Outcome {
 		return fail("root %s is not an absolute path to a folder", root)
 	}
 	req := request{Root: root, Package: s.Package, Name: s.Name, Body: s.Body, Lua: s.IsLua(),
-		Env: Env(r.Epoch, s.Prefixes), TmpName: tmpName(s), NProg: len(s.Prog)}
+		Env: Env(r.Epoch, s.Prefixes), TmpName: tmpName(s), NProg: len(s.Prog), Files: s.Files}
 	req.Argv = append(append([]string{}, s.Prog...), s.args()...)
 	if s.IsLua() {
 		req.Argv = append([]string{LuaProg}, s.args()...)

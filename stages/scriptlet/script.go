@@ -20,6 +20,10 @@ type Script struct {
 	// Prefixes are the install prefixes of a relocated package, exported
 	// as RPM_INSTALL_PREFIX (the first) and RPM_INSTALL_PREFIX0, 1, ...
 	Prefixes []string
+	// Files are what a file trigger (%filetriggerin, %transfiletriggerin,
+	// ...) is given: the matching paths, one per line on its stdin, or
+	// through rpm.next_file() in Lua. Other scriptlets read /dev/null.
+	Files []string
 }
 
 // IsLua reports a scriptlet for rpm's embedded Lua.
