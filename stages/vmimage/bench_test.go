@@ -60,20 +60,26 @@ func BenchmarkFormats(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		b.Run(f.Name, func(b *testing.B) {
-			b.SetBytes(1 << 30)
-			var n counter
-			for b.Loop() {
-				n = 0
-				p := params
-				p.TempDir = b.TempDir()
-				if err := f.Write(context.Background(), &n, Disk{in, 1 << 30}, p); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(n)/1e6, "MB-out")
-		})
+		b.Run(f.Name, func(b *testing.B) { benchWrite(b, f, in, false) })
+		if f.Name == "qcow2" {
+			b.Run("qcow2+deflate", func(b *testing.B) { benchWrite(b, f, in, true) })
+		}
 	}
+}
+
+func benchWrite(b *testing.B, f Format, in *os.File, compressQCOW2 bool) {
+	b.SetBytes(1 << 30)
+	var n counter
+	for b.Loop() {
+		n = 0
+		p := params
+		p.CompressQCOW2 = compressQCOW2
+		p.TempDir = b.TempDir()
+		if err := f.Write(context.Background(), &n, Disk{in, 1 << 30}, p); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n)/1e6, "MB-out")
 }
 
 type counter int64

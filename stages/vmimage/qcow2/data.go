@@ -1,61 +1,57 @@
 package qcow2
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 
 	"github.com/klauspost/compress/flate"
 
+	"github.com/disco-build/disco/stages/vmimage/internal/pipe"
 	"github.com/disco-build/disco/stages/vmimage/internal/scan"
 )
 
-// compressor deflates clusters the way QEMU inflates them: raw deflate,
-// 4 KiB window.
-type compressor struct {
-	level int
-	buf   bytes.Buffer
-	fw    *flate.Writer
-}
+// compressor deflates clusters the way QEMU inflates them: raw deflate
+// with a 4 KiB window.
+type compressor struct{}
 
 func newCompressor(opts Options) (*compressor, error) {
 	if !opts.Compress {
 		return nil, nil
 	}
-	level := opts.Level
-	if level == 0 {
-		level = 6
-	}
-	if level < 1 || level > 9 {
-		return nil, fmt.Errorf("qcow2: compression level %d not in 1..9", level)
-	}
-	return &compressor{level: level}, nil
+	return &compressor{}, nil
 }
 
-// deflate compresses one cluster; nil means it does not shrink and is
-// stored whole.
-func (c *compressor) deflate(data []byte) ([]byte, error) {
-	c.buf.Reset()
-	if c.fw == nil {
-		fw, err := flate.NewWriterWindow(&c.buf, 4096)
+// newFunc returns a pipe.Func that compresses one cluster; an empty result
+// means it does not shrink enough and is stored whole.
+func (c *compressor) newFunc() pipe.Func {
+	var out appender
+	fw, err := flate.NewWriterWindow(&out, 4096)
+	return func(dst, data []byte) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		c.fw = fw
-	} else {
-		c.fw.Reset(&c.buf)
+		out.b = dst
+		fw.Reset(&out)
+		if _, err := fw.Write(data); err != nil {
+			return nil, err
+		}
+		if err := fw.Close(); err != nil {
+			return nil, err
+		}
+		if len(out.b) >= clusterSize-512 {
+			return out.b[:0], nil
+		}
+		return out.b, nil
 	}
-	if _, err := c.fw.Write(data); err != nil {
-		return nil, err
-	}
-	if err := c.fw.Close(); err != nil {
-		return nil, err
-	}
-	if c.buf.Len() >= clusterSize-512 {
-		return nil, nil
-	}
-	return c.buf.Bytes(), nil
+}
+
+// appender is an io.Writer appending to a slice it does not own.
+type appender struct{ b []byte }
+
+func (a *appender) Write(p []byte) (int, error) {
+	a.b = append(a.b, p...)
+	return len(p), nil
 }
 
 // measure is the planning pass with compression: which clusters hold data
@@ -63,11 +59,10 @@ func (c *compressor) deflate(data []byte) ([]byte, error) {
 func (c *compressor) measure(ctx context.Context, r io.ReaderAt, size int64) (*scan.Map, []int32, error) {
 	var lens []int32
 	m := scan.NewMap(size, clusterSize)
-	err := scan.Each(ctx, r, size, clusterSize, func(g int64, data []byte) error {
-		z, err := c.deflate(data)
+	err := pipe.Ordered(ctx, r, size, clusterSize, c.newFunc, func(g int64, _, z []byte) error {
 		lens = append(lens, int32(len(z)))
 		m.Set(g)
-		return err
+		return nil
 	})
 	return m, lens, err
 }
@@ -78,9 +73,12 @@ func (c *compressor) measure(ctx context.Context, r io.ReaderAt, size int64) (*s
 func (l *layout) writeData(ctx context.Context, w *countWriter, r io.ReaderAt, c *compressor) error {
 	var p placer
 	k := 0
-	err := scan.Each(ctx, r, l.size, clusterSize, func(g int64, data []byte) error {
+	put := func(g int64, data, z []byte) error {
 		n := l.stored(k)
 		k++
+		if n != 0 && int32(len(z)) != n {
+			return fmt.Errorf("cluster %d compressed to %d bytes, planned %d", g, len(z), n)
+		}
 		off := l.dataOff + p.place(n)
 		if w.n > off {
 			return fmt.Errorf("cluster %d: at offset %d, planned %d", g, w.n, off)
@@ -89,23 +87,21 @@ func (l *layout) writeData(ctx context.Context, w *countWriter, r io.ReaderAt, c
 			return err
 		}
 		if n == 0 {
-			_, err := w.Write(data)
-			return err
+			z = data
 		}
-		z, err := c.deflate(data)
-		if err != nil {
-			return err
-		}
-		if int32(len(z)) != n {
-			return fmt.Errorf("cluster %d compressed to %d bytes, planned %d", g, len(z), n)
-		}
-		_, err = w.Write(z)
+		_, err := w.Write(z)
 		return err
-	})
+	}
+	var err error
+	if c == nil {
+		err = scan.Each(ctx, r, l.size, clusterSize, func(g int64, data []byte) error { return put(g, data, nil) })
+	} else {
+		err = pipe.Ordered(ctx, r, l.size, clusterSize, c.newFunc, put)
+	}
 	if err != nil {
 		return err
 	}
-	if k != len(l.lens) && l.lens != nil || int64(k) != l.m.Count {
+	if int64(k) != l.m.Count {
 		return fmt.Errorf("raw disk changed while writing: %d data clusters, planned %d", k, l.m.Count)
 	}
 	if err := w.pad(l.total * clusterSize); err != nil {

@@ -20,8 +20,6 @@ const (
 type Options struct {
 	// Compress stores each cluster that shrinks as deflate data.
 	Compress bool
-	// Level is the deflate level when compressing; 0 means 6.
-	Level int
 }
 
 // Write writes the raw disk r of size bytes (a multiple of 512) to w as a
