@@ -2,17 +2,22 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
 
 	"github.com/disco-build/disco/runtime/loader"
 	"github.com/disco-build/disco/runtime/plan"
 	"github.com/disco-build/disco/stages"
 	"github.com/disco-build/disco/stages/fetch"
 	"github.com/disco-build/disco/stages/lockfile"
+	"github.com/disco-build/disco/stages/store"
 	"github.com/peterbourgon/ff/v3/ffcli"
 )
 
@@ -20,6 +25,7 @@ type buildFlags struct {
 	machine, group, stage string
 	excludeDocs           bool
 	noScripts             bool
+	jobs                  int
 }
 
 func (e *env) buildCommand() *ffcli.Command {
@@ -31,6 +37,7 @@ func (e *env) buildCommand() *ffcli.Command {
 	fs.StringVar(&f.stage, "stage", "disk", "stop after this stage: tree or disk")
 	fs.BoolVar(&f.excludeDocs, "exclude-docs", false, "do not install files packages mark as documentation")
 	fs.BoolVar(&f.noScripts, "no-scripts", false, "do not run package scriptlets (reported as skipped)")
+	fs.IntVar(&f.jobs, "j", 2, "machines built at once")
 	return &ffcli.Command{
 		Name:       "build",
 		ShortUsage: "disco build [--machine NAME] [--group G] [--stage tree|disk] [--exclude-docs]",
@@ -58,6 +65,9 @@ Examples:
 			}
 			if f.stage != "tree" && f.stage != "disk" {
 				return usagef("--stage %q: the stages are: tree, disk", f.stage)
+			}
+			if f.jobs < 1 {
+				return usagef("-j %d: want at least 1", f.jobs)
 			}
 			return e.runBuild(ctx, f)
 		},
@@ -101,57 +111,81 @@ func (e *env) runBuild(ctx context.Context, f buildFlags) error {
 	if err != nil {
 		return fmt.Errorf("fetch: %w", err)
 	}
-	for _, m := range machines {
-		if err := e.buildTree(ctx, m, l.Machines[m.ID()], fe, root, cache, f); err != nil {
-			return fmt.Errorf("%s: %w", m.ID(), err)
-		}
-	}
-	return nil
+	return e.buildAll(ctx, machines, l, fe.Store(), root, cache, f)
 }
 
-func (e *env) buildTree(ctx context.Context, m *plan.Machine, lm *lockfile.Machine, fe *stages.Fetcher, root, cache string, f buildFlags) error {
-	epoch, err := stages.Epoch(os.Getenv("SOURCE_DATE_EPOCH"), m, lm)
-	if err != nil {
+// buildAll builds machines, -j at a time, and prints their results in
+// machine order, then a summary table.
+func (e *env) buildAll(ctx context.Context, machines []*plan.Machine, l *lockfile.Lock, st *store.Store, root, cache string, f buildFlags) error {
+	results := make([]*stages.Result, len(machines))
+	errs := make([]error, len(machines))
+	secs := make([]float64, len(machines))
+	sem := make(chan struct{}, f.jobs)
+	var wg sync.WaitGroup
+	for i, m := range machines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			start := time.Now()
+			results[i], errs[i] = e.buildOne(ctx, m, l.Machines[m.ID()], st, root, cache, f)
+			secs[i] = time.Since(start).Seconds()
+		}()
+	}
+	wg.Wait()
+	for i, m := range machines {
+		if errs[i] != nil {
+			errs[i] = fmt.Errorf("%s: %w", m.ID(), errs[i])
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	opts := stages.TreeOptions{Root: root, Cache: cache, Epoch: epoch, ExcludeDocs: f.excludeDocs}
+	return e.printResults(results, secs, root)
+}
+
+func (e *env) buildOne(ctx context.Context, m *plan.Machine, lm *lockfile.Machine, st *store.Store, root, cache string, f buildFlags) (*stages.Result, error) {
+	epoch, err := stages.Epoch(os.Getenv("SOURCE_DATE_EPOCH"), m, lm)
+	if err != nil {
+		return nil, err
+	}
+	opts := stages.BuildOptions{Stop: stages.Stage(f.stage),
+		TreeOptions: stages.TreeOptions{Root: root, Cache: cache, Epoch: epoch, ExcludeDocs: f.excludeDocs}}
 	if !f.noScripts {
 		opts.Scripts, opts.Generators = scriptRunners()
 	}
-	res, err := stages.BuildTree(ctx, m, lm, fe.Store(), opts)
+	e.log.Info("building", "machine", m.ID(), "packages", len(lm.Packages), "source_date_epoch", epoch)
+	res, err := stages.Build(ctx, m, lm, st, opts)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	for _, n := range res.Notices {
+	for _, n := range res.Tree.Notices {
 		e.log.Debug(n)
 	}
-	path, err := stages.WriteManifest(cache, m, res.Tree)
-	if err != nil {
-		return err
-	}
-	if _, err := fmt.Fprintf(e.stdout, "%s: tree %s (%d entries, %d packages), manifest %s\n", m.ID(),
-		rel(root, res.Tree.Dir()), res.Tree.Manifest().Len(), len(res.Installed), rel(root, path)); err != nil {
-		return err
-	}
-	if f.stage == "tree" {
-		return nil
-	}
-	return e.buildDisk(ctx, m, res, cache, epoch, root)
+	return res, nil
 }
 
-func (e *env) buildDisk(ctx context.Context, m *plan.Machine, res *stages.TreeResult, cache string, epoch int64, root string) error {
-	dir := stages.MachineDir(cache, m.Group, m.Name)
-	out := filepath.Join(dir, "disk.raw")
-	l, err := stages.NewDiskImage(res.Tree, m, epoch, filepath.Join(dir, "tmp")).Write(ctx, out)
-	if err != nil {
-		return fmt.Errorf("disk: %w", err)
+func (e *env) printResults(results []*stages.Result, secs []float64, root string) error {
+	for _, r := range results {
+		m := r.Machine
+		fmt.Fprintf(e.stdout, "%s: tree %s (%d entries, %d packages), manifest %s\n", m.ID(),
+			rel(root, r.Tree.Tree.Dir()), r.Tree.Tree.Manifest().Len(), len(r.Tree.Installed), rel(root, r.Manifest))
+		if r.Disk != "" {
+			fmt.Fprintf(e.stdout, "%s: disk %s (%s, %d partitions, %s)\n", m.ID(), rel(root, r.Disk), r.Layout.Table,
+				len(r.Layout.Partitions), humanBytes(r.DiskSize))
+		}
 	}
-	fi, err := os.Stat(out)
-	if err != nil {
-		return err
+	tw := tabwriter.NewWriter(e.stderr, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "MACHINE\tOUTPUTS\tSIZE\tSECONDS")
+	for i, r := range results {
+		out, size := "tree", "-"
+		if r.Disk != "" {
+			out, size = "disk.raw", humanBytes(r.DiskSize)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.2f\n", r.Machine.ID(), out, size, secs[i])
 	}
-	_, err = fmt.Fprintf(e.stdout, "%s: disk %s (%s, %d partitions, %s)\n", m.ID(), rel(root, out), l.Table, len(l.Partitions), humanBytes(fi.Size()))
-	return err
+	return tw.Flush()
 }
 
 // rel shows p relative to the config root when it is inside it.

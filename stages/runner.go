@@ -1,0 +1,65 @@
+package stages
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/disco-build/disco/runtime/plan"
+	"github.com/disco-build/disco/stages/disk"
+	"github.com/disco-build/disco/stages/lockfile"
+	"github.com/disco-build/disco/stages/store"
+)
+
+// Stage names a point a build may stop after.
+type Stage string
+
+// The stages, in order.
+const (
+	StageTree Stage = "tree"
+	StageDisk Stage = "disk"
+)
+
+// BuildOptions configure Build.
+type BuildOptions struct {
+	TreeOptions
+	Stop Stage // stop after this stage ("" = the last)
+}
+
+// Result is what a machine's build made, for the CLI's summary.
+type Result struct {
+	Machine  *plan.Machine
+	Tree     *TreeResult
+	Manifest string // path of manifest.jsonl
+	Disk     string // path of disk.raw ("" when stopped earlier)
+	Layout   disk.Layout
+	DiskSize int64
+}
+
+// Build runs one machine's stages in order, each error wrapped with the
+// stage's name: tree (install, scriptlets, files, ...), manifest, disk.
+func Build(ctx context.Context, m *plan.Machine, lm *lockfile.Machine, st *store.Store, o BuildOptions) (*Result, error) {
+	res := &Result{Machine: m}
+	var err error
+	if res.Tree, err = BuildTree(ctx, m, lm, st, o.TreeOptions); err != nil {
+		return nil, fmt.Errorf("tree: %w", err)
+	}
+	if res.Manifest, err = WriteManifest(o.Cache, m, res.Tree.Tree); err != nil {
+		return nil, fmt.Errorf("manifest: %w", err)
+	}
+	if o.Stop == StageTree {
+		return res, nil
+	}
+	dir := MachineDir(o.Cache, m.Group, m.Name)
+	res.Disk = filepath.Join(dir, "disk.raw")
+	if res.Layout, err = NewDiskImage(res.Tree.Tree, m, o.Epoch, filepath.Join(dir, "tmp")).Write(ctx, res.Disk); err != nil {
+		return nil, fmt.Errorf("disk: %w", err)
+	}
+	fi, err := os.Stat(res.Disk)
+	if err != nil {
+		return nil, fmt.Errorf("disk: %w", err)
+	}
+	res.DiskSize = fi.Size()
+	return res, nil
+}
