@@ -30,8 +30,9 @@
 // caller (the build's SOURCE_DATE_EPOCH), rows are inserted in a fixed order
 // in one transaction, and the file is vacuumed before it is renamed.
 //
-// Integers in index keys (Installtid) are stored in host byte order as rpm
-// does, so the database suits little-endian images (x86_64, aarch64, ...).
+// rpm stores integer index keys (Installtid) in the byte order of the
+// machine it runs on: little-endian by default, big-endian with
+// Options.BigEndian for s390x images.
 //
 // The sqlite file is written through modernc.org/sqlite (pure Go, no cgo);
 // the header writer is hand-written because no Go library exports rpm

@@ -66,8 +66,8 @@ func transientReq(flags uint64) bool {
 }
 
 // keys lists the rows rpm's tag2index (lib/rpmdb.c) adds to ix for the
-// installed header h.
-func (ix index) keys(h *rpm.Header) []key {
+// installed header h; integer keys are in the image's byte order.
+func (ix index) keys(h *rpm.Header, order binary.AppendByteOrder) []key {
 	e, ok := h.Get(ix.tag)
 	if !ok {
 		if ix.tag == rpm.TagGroup {
@@ -83,12 +83,12 @@ func (ix index) keys(h *rpm.Header) []key {
 	case e.Type == rpm.TypeStringArray:
 		return ix.stringKeys(h, e.Strings())
 	}
-	return intKeys(e)
+	return intKeys(e, order)
 }
 
-// intKeys are integer values in host (little-endian) byte order, as rpm
-// stores them on the machines disco builds for.
-func intKeys(e rpm.Entry) []key {
+// intKeys are integer values in the byte order of the machine rpm runs on:
+// rpm stores the values as they are in memory.
+func intKeys(e rpm.Entry, order binary.AppendByteOrder) []key {
 	var out []key
 	for i, v := range e.Ints() {
 		var b []byte
@@ -96,11 +96,11 @@ func intKeys(e rpm.Entry) []key {
 		case rpm.TypeChar, rpm.TypeInt8:
 			b = []byte{byte(v)}
 		case rpm.TypeInt16:
-			b = binary.LittleEndian.AppendUint16(nil, uint16(v))
+			b = order.AppendUint16(nil, uint16(v))
 		case rpm.TypeInt32:
-			b = binary.LittleEndian.AppendUint32(nil, uint32(v))
+			b = order.AppendUint32(nil, uint32(v))
 		default:
-			b = binary.LittleEndian.AppendUint64(nil, v)
+			b = order.AppendUint64(nil, v)
 		}
 		out = append(out, key{blob: b, idx: uint32(i)})
 	}

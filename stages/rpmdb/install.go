@@ -1,6 +1,7 @@
 package rpmdb
 
 import (
+	"encoding/binary"
 	"fmt"
 
 	"github.com/disco-build/disco/stages/rpm"
@@ -54,6 +55,17 @@ type Options struct {
 	// Color is RPMTAG_INSTALLCOLOR, the transaction color rpm would use
 	// for the image (%_transaction_color: 3 on x86_64 and aarch64).
 	Color uint32
+	// BigEndian stores integer index keys (Installtid) big-endian, for
+	// images of big-endian machines (s390x); rpm writes them in the byte
+	// order of the machine it runs on.
+	BigEndian bool
+}
+
+func (o Options) byteOrder() binary.AppendByteOrder {
+	if o.BigEndian {
+		return binary.BigEndian
+	}
+	return binary.LittleEndian
 }
 
 // InstalledHeader returns the header blob rpm stores in the rpmdb for pkg:

@@ -322,4 +322,10 @@ func TestDeterministic(t *testing.T) {
 	if third, _ := os.ReadFile(f.db); bytes.Equal(first, third) {
 		t.Errorf("another install time gave the same database")
 	}
+	if err := Write(dir, f.pkgs, Options{InstallTime: 0x01020304, BigEndian: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got := rows(t, openDB(t, f.db), "SELECT DISTINCT quote(key) FROM Installtid"); !slices.Equal(got, []string{"X'01020304'"}) {
+		t.Errorf("big-endian Installtid keys %q", got)
+	}
 }

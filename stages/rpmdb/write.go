@@ -2,6 +2,7 @@ package rpmdb
 
 import (
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -42,7 +43,7 @@ func Write(dir string, pkgs []Installed, opts Options) error {
 	if err := removeDB(tmp); err != nil {
 		return err
 	}
-	if err := build(tmp, blobs, headers); err != nil {
+	if err := build(tmp, blobs, headers, opts.byteOrder()); err != nil {
 		_ = removeDB(tmp)
 		return fmt.Errorf("rpmdb: %s: %w", final, err)
 	}
@@ -67,7 +68,7 @@ func removeDB(path string) error {
 
 // build writes the database at path: schema, packages, indexes, then a
 // VACUUM so the page layout depends only on the content.
-func build(path string, blobs [][]byte, headers []*rpm.Header) (err error) {
+func build(path string, blobs [][]byte, headers []*rpm.Header, order binary.AppendByteOrder) (err error) {
 	db, err := sql.Open("sqlite", "file:"+path)
 	if err != nil {
 		return err
@@ -88,7 +89,7 @@ func build(path string, blobs [][]byte, headers []*rpm.Header) (err error) {
 			return fmt.Errorf("%s: %w", q, err)
 		}
 	}
-	if err := fill(db, blobs, headers); err != nil {
+	if err := fill(db, blobs, headers, order); err != nil {
 		return err
 	}
 	if _, err := db.Exec("VACUUM"); err != nil {
@@ -98,7 +99,7 @@ func build(path string, blobs [][]byte, headers []*rpm.Header) (err error) {
 }
 
 // fill creates the schema and inserts everything in one transaction.
-func fill(db *sql.DB, blobs [][]byte, headers []*rpm.Header) error {
+func fill(db *sql.DB, blobs [][]byte, headers []*rpm.Header, order binary.AppendByteOrder) error {
 	tx, err := db.Begin()
 	if err != nil {
 		return err
@@ -113,7 +114,7 @@ func fill(db *sql.DB, blobs [][]byte, headers []*rpm.Header) error {
 		return err
 	}
 	for _, ix := range indexes {
-		if err := insertIndex(tx, ix, headers); err != nil {
+		if err := insertIndex(tx, ix, headers, order); err != nil {
 			return fmt.Errorf("index %s: %w", ix.table, err)
 		}
 	}
@@ -154,14 +155,14 @@ func insertPackages(tx *sql.Tx, blobs [][]byte) error {
 	return nil
 }
 
-func insertIndex(tx *sql.Tx, ix index, headers []*rpm.Header) error {
+func insertIndex(tx *sql.Tx, ix index, headers []*rpm.Header, order binary.AppendByteOrder) error {
 	st, err := tx.Prepare(fmt.Sprintf("INSERT INTO '%s' VALUES(?, ?, ?)", ix.table))
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	for i, h := range headers {
-		for _, k := range ix.keys(h) {
+		for _, k := range ix.keys(h, order) {
 			var v any = k.text
 			if !ix.text {
 				v = k.blob
