@@ -177,6 +177,9 @@ func TestDefaultsAndErrors(t *testing.T) {
 	if len(entries) != 2 {
 		t.Fatalf("%d entries, want descriptor and disk", len(entries))
 	}
+	if mt := entries[0].hdr.ModTime.Unix(); mt != 0 {
+		t.Errorf("zero Options.Time gave mtime %d, want 0", mt)
+	}
 	ovf := string(entries[0].data)
 	for _, s := range []string{"<rasd:ResourceSubType>lsilogic<", "<rasd:ResourceSubType>E1000<", "<rasd:VirtualQuantity>1024<", `ovf:id="101"`} {
 		if !strings.Contains(ovf, s) {

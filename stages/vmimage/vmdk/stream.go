@@ -2,7 +2,9 @@ package vmdk
 
 import (
 	"encoding/binary"
+	"fmt"
 	"io"
+	"math"
 )
 
 var le = binary.LittleEndian
@@ -91,6 +93,9 @@ func (s *stream) grain(g int64, z []byte) error {
 			return err
 		}
 		s.gtIdx = t
+	}
+	if s.n/sector > math.MaxUint32-gtEntries {
+		return fmt.Errorf("grain %d: the VMDK passes 2 TiB, past what grain tables address", g)
 	}
 	s.gt[g%gtEntries] = uint32(s.n / sector)
 	var head [12]byte
