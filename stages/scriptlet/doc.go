@@ -42,7 +42,7 @@
 // %%), rpm.vercmp, rpm.execute; io.* and os.* confined by the chroot; print
 // goes to the outcome's output; os.exit ends the scriptlet (not the
 // process) with its code. posix.fork/exec/wait are not provided (a Go
-// process cannot fork): a scriptlet calling them fails with a reason.
+// process cannot fork safely; rpm.spawn is the modern way): a scriptlet calling them fails with a reason.
 // rpm's global arg table is set: arg[1] "<lua>", arg[2] $1,
 // arg[3] $2 for triggers.
 package scriptlet

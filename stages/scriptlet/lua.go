@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/disco-build/disco/stages/rpmver"
@@ -108,6 +109,8 @@ var posixFuncs = map[string]lua.LGFunction{
 	"access":   posixAccess,
 	"stat":     posixStat,
 	"readlink": posixReadlink,
+	"utime":    posixUtime,
+	"uname":    posixUname,
 	"getenv": func(L *lua.LState) int {
 		v, ok := os.LookupEnv(L.CheckString(1))
 		if !ok {
@@ -139,6 +142,7 @@ var rpmFuncs = map[string]lua.LGFunction{
 		return 1
 	},
 	"execute": rpmExecute,
+	"spawn":   rpmSpawn,
 }
 
 func unsupported(name string) lua.LGFunction {
@@ -192,19 +196,82 @@ func posixReadlink(L *lua.LState) int {
 	return 1
 }
 
-// rpmExecute runs a program without a shell, as rpm.execute does: it
-// returns the exit status, or nil, message, errno when it cannot start.
+// rpmExecute is rpm.execute(path, args...): it runs a program without a
+// shell and returns 0, or nil, a message and the exit code or errno.
 func rpmExecute(L *lua.LState) int {
 	argv := []string{L.CheckString(1)}
 	for i := 2; i <= L.GetTop(); i++ {
 		argv = append(argv, L.CheckString(i))
 	}
+	return spawnResult(L, spawn(argv, nil))
+}
+
+// rpmSpawn is rpm.spawn({path, args...} [, {stdin=, stdout=, stderr=}]),
+// the same with optional redirections to files.
+func rpmSpawn(L *lua.LState) int {
+	cmd := L.CheckTable(1)
+	var argv []string
+	for i := 1; i <= cmd.Len(); i++ {
+		argv = append(argv, lua.LVAsString(cmd.RawGetInt(i)))
+	}
+	if len(argv) == 0 {
+		L.ArgError(1, "empty command")
+	}
+	redirect := map[string]string{}
+	if opts, ok := L.Get(2).(*lua.LTable); ok {
+		for _, k := range []string{"stdin", "stdout", "stderr"} {
+			if v := opts.RawGetString(k); v != lua.LNil {
+				redirect[k] = lua.LVAsString(v)
+			}
+		}
+	}
+	return spawnResult(L, spawn(argv, redirect))
+}
+
+// spawn runs argv with the scriptlet's environment and output, or with
+// stdin, stdout and stderr redirected to the files named.
+func spawn(argv []string, redirect map[string]string) error {
 	cmd := &exec.Cmd{Path: argv[0], Args: argv, Env: os.Environ(), Stdout: os.Stdout, Stderr: os.Stderr}
-	err := cmd.Run()
+	if !strings.Contains(argv[0], "/") { // looked up on PATH, as posix_spawnp does
+		p, err := exec.LookPath(argv[0])
+		if err != nil {
+			return err
+		}
+		cmd.Path = p
+	}
+	for _, k := range []string{"stdin", "stdout", "stderr"} {
+		name, ok := redirect[k]
+		if !ok {
+			continue
+		}
+		flag := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+		if k == "stdin" {
+			flag = os.O_RDONLY
+		}
+		f, err := os.OpenFile(name, flag, 0o644)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		switch k {
+		case "stdin":
+			cmd.Stdin = f
+		case "stdout":
+			cmd.Stdout = f
+		default:
+			cmd.Stderr = f
+		}
+	}
+	return cmd.Run()
+}
+
+func spawnResult(L *lua.LState, err error) int {
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
+		L.Push(lua.LNil)
+		L.Push(lua.LString(fmt.Sprintf("exit status %d", ee.ExitCode())))
 		L.Push(lua.LNumber(ee.ExitCode()))
-		return 1
+		return 3
 	}
 	return result(L, err)
 }

@@ -81,8 +81,37 @@ print(rpm.vercmp("1.0", "1.0a"), os.getenv("TZ"), os.getenv("HOME"), io.open(`+s
 		}
 	})
 	t.Run("rpm.execute runs image programs", func(t *testing.T) {
-		o := r.Run(ctx, root, luaScript(`print(rpm.execute("/bin/sh", "-c", "echo ran > /executed; exit 4"))`))
-		if o.Status != Ran || o.Output != "4\n" || readFile(t, filepath.Join(root, "executed")) != "ran\n" {
+		o := r.Run(ctx, root, luaScript(`print(rpm.execute("/bin/sh", "-c", "echo ran > /executed; exit 4"))
+print(rpm.execute("sh", "-c", "exit 0"))
+print(rpm.spawn({"echo", "spawned"}, {stdout = "/spawned"}))
+print(rpm.spawn({"no-such-program"}))`))
+		want := "nil\texit status 4\t4\n0\n0\nnil\texec: \"no-such-program\": executable file not found in $PATH\t0\n"
+		if o.Status != Ran || o.Output != want || readFile(t, filepath.Join(root, "executed")) != "ran\n" {
+			t.Errorf("outcome %+v, want output %q", o, want)
+		}
+		if got := readFile(t, filepath.Join(root, "spawned")); got != "spawned\n" {
+			t.Errorf("rpm.spawn's stdout: %q", got)
+		}
+	})
+	t.Run("glibc's post_exec pattern with rpm.spawn, utime and uname", func(t *testing.T) {
+		o := r.Run(ctx, root, luaScript(`
+function post_exec (msg, program, ...)
+  if rpm.spawn ~= nil then
+    local status = rpm.spawn ({program, ...})
+    if status == nil then
+      io.stdout:write (msg)
+      assert (nil)
+    end
+  else
+    local pid = posix.fork ()
+  end
+end
+post_exec("Error: touch failed.\n", "touch", "/stamp")
+assert(posix.utime("/stamp") == 0)
+assert(posix.utime("/bin/busybox", 1000) == 0)
+print(posix.stat("/stamp", "mtime"), posix.stat("/bin/busybox", "mtime"), posix.uname("%n %%"), posix.uname("%s"))
+`))
+		if o.Status != Ran || o.Output != "1234567890\t1000\tlocalhost %\tLinux\n" {
 			t.Errorf("outcome %+v", o)
 		}
 	})

@@ -2,6 +2,7 @@ package scriptlet
 
 import (
 	"fmt"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -92,6 +93,52 @@ func parseMode(v lua.LValue) (uint32, error) {
 		return 0, fmt.Errorf("mode %q is neither octal nor rwxrwxrwx", s)
 	}
 	return uint32(m), nil
+}
+
+// posixUtime is posix.utime(path [, mtime [, atime]]). Where rpm uses the
+// current time, this uses SOURCE_DATE_EPOCH, so that builds repeat.
+func posixUtime(L *lua.LState) int {
+	epoch, _ := strconv.ParseInt(os.Getenv("SOURCE_DATE_EPOCH"), 10, 64)
+	mtime := int64(L.OptNumber(2, lua.LNumber(epoch)))
+	atime := int64(L.OptNumber(3, lua.LNumber(mtime)))
+	tv := []syscall.Timeval{{Sec: atime}, {Sec: mtime}}
+	return result(L, syscall.Utimes(L.CheckString(1), tv))
+}
+
+// posixUname is posix.uname([format]): %s system, %n node, %r release,
+// %v version, %m machine, %% a percent sign; default "%s %n %r %v %m".
+func posixUname(L *lua.LState) int {
+	var u syscall.Utsname
+	if err := syscall.Uname(&u); err != nil {
+		return result(L, err)
+	}
+	fields := map[byte]string{'s': cstr(u.Sysname[:]), 'n': cstr(u.Nodename[:]), 'r': cstr(u.Release[:]),
+		'v': cstr(u.Version[:]), 'm': cstr(u.Machine[:]), '%': "%"}
+	format := L.OptString(1, "%s %n %r %v %m")
+	var b strings.Builder
+	for i := 0; i < len(format); i++ {
+		if format[i] == '%' && i+1 < len(format) {
+			if v, ok := fields[format[i+1]]; ok {
+				b.WriteString(v)
+				i++
+				continue
+			}
+		}
+		b.WriteByte(format[i])
+	}
+	L.Push(lua.LString(b.String()))
+	return 1
+}
+
+func cstr(b []int8) string {
+	var s []byte
+	for _, c := range b {
+		if c == 0 {
+			break
+		}
+		s = append(s, byte(c))
+	}
+	return string(s)
 }
 
 // pathMacros are the few macros rpm.expand knows: rpm's defaults for
