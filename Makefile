@@ -26,10 +26,9 @@ bench: ## Go benchmarks (eval of 1,000 machines, parsers, writers)
 example-repo: ## build the examples' stand-in RPM repository into build/repo
 	$(GO) run ./internal/rpmtest/mkrepo examples/repo.txt build/repo
 
-example: build example-repo ## evaluate and lock the examples
-	bin/disco -C examples/starlark eval
+example: build example-repo ## lock and build the example machines' disk images
 	bin/disco -C examples/starlark lock
-	bin/disco -C examples/legacy eval
+	bin/disco -C examples/starlark build
 	bin/disco -C examples/legacy lock
 
 deps: ## install the Debian/Ubuntu packages the tests and builds use (needs root or sudo)
