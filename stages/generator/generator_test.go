@@ -225,3 +225,16 @@ func TestExampleTree(t *testing.T) {
 		t.Errorf("banner %q", got)
 	}
 }
+
+func TestScriptsOrder(t *testing.T) {
+	list := []plan.Scriptlet{{Path: "m/1", Level: "machine"}, {Path: "g/1", Level: "group"},
+		{Path: "m/2", Level: "machine"}, {Path: "g/2", Level: "group"}}
+	group, machine := map[string]string{"v": "group"}, map[string]string{"v": "machine"}
+	var got []string
+	for _, s := range Scripts(list, group, machine) {
+		got = append(got, s.Path+"="+s.Vars["v"])
+	}
+	if want := []string{"g/1=group", "g/2=group", "m/1=machine", "m/2=machine"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("Scripts %q, want %q", got, want)
+	}
+}
