@@ -61,6 +61,11 @@ func export(h *rpm.Header, extra []entry) ([]byte, error) {
 		return nil, fmt.Errorf("header has no immutable region")
 	}
 	ril := int(binary.BigEndian.Uint32(region[8:]))
+	if ril != len(h.Entries()) {
+		// Only a header read back from an rpmdb has entries past its
+		// region; installing starts from the package file's header.
+		return nil, fmt.Errorf("header has %d entries outside its immutable region", len(h.Entries())-ril)
+	}
 	extra = slices.Clone(extra)
 	slices.SortStableFunc(extra, func(a, b entry) int { return int(a.tag) - int(b.tag) })
 

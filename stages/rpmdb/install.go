@@ -78,6 +78,9 @@ func InstalledHeader(pkg Installed, opts Options) ([]byte, error) {
 	if p == nil || p.Header == nil {
 		return nil, fmt.Errorf("rpmdb: package without a header")
 	}
+	if p.IsSource() {
+		return nil, fmt.Errorf("rpmdb: %s: a source package cannot be installed", p.NEVRA())
+	}
 	extra, err := mergeSignature(p.Header, p.Signature)
 	if err != nil {
 		return nil, fmt.Errorf("rpmdb: %s: %w", p.NEVRA(), err)
@@ -86,8 +89,7 @@ func InstalledHeader(pkg Installed, opts Options) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("rpmdb: %s: %w", p.NEVRA(), err)
 	}
-	extra = override(append(leftover(p.Header), extra...), inst)
-	blob, err := export(p.Header, extra)
+	blob, err := export(p.Header, append(extra, inst...))
 	if err != nil {
 		return nil, fmt.Errorf("rpmdb: %s: %w", p.NEVRA(), err)
 	}
@@ -125,31 +127,4 @@ func installTags(h *rpm.Header, pkg Installed, opts Options) ([]entry, error) {
 		out = append(out, stringArrayEntry(TagInstPrefixes, prefixes))
 	}
 	return out, nil
-}
-
-// leftover lists the entries of h after its immutable region (none for a
-// header read from a package file), which headerExport keeps.
-func leftover(h *rpm.Header) []entry {
-	r, _ := h.Region()
-	var out []entry
-	for _, e := range h.Entries()[r.IndexCount:] {
-		out = append(out, entry{tag: e.Tag, typ: e.Type, count: e.Count, data: e.Data})
-	}
-	return out
-}
-
-// override returns base without the tags set in add, followed by add: rpm
-// deletes a tag before putting its install-time value.
-func override(base, add []entry) []entry {
-	set := map[rpm.Tag]bool{}
-	for _, e := range add {
-		set[e.tag] = true
-	}
-	var out []entry
-	for _, e := range base {
-		if !set[e.tag] {
-			out = append(out, e)
-		}
-	}
-	return append(out, add...)
 }

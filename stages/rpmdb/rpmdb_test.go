@@ -329,3 +329,49 @@ func TestDeterministic(t *testing.T) {
 		t.Errorf("big-endian Installtid keys %q", got)
 	}
 }
+
+func TestWriteErrorKeepsOldDatabase(t *testing.T) {
+	f := setup(t, false)
+	before, err := os.ReadFile(f.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := slices.Clone(f.pkgs)
+	bad[0].FileStates = []FileState{FileNormal} // hello has six files
+	err = Write(filepath.Dir(f.db), bad, Options{InstallTime: epoch})
+	if err == nil || !strings.Contains(err.Error(), "hello-1.0-1.noarch") {
+		t.Fatalf("Write with one file state for six files: %v", err)
+	}
+	after, err := os.ReadFile(f.db)
+	if err != nil || !bytes.Equal(before, after) {
+		t.Errorf("a failed Write changed the database (%v)", err)
+	}
+	ents, _ := os.ReadDir(filepath.Dir(f.db))
+	if len(ents) != 1 {
+		t.Errorf("a failed Write left files behind: %v", ents)
+	}
+}
+
+func TestInstalledHeaderNeedsPackageHeader(t *testing.T) {
+	p := openRPM(t, buildAll(t)[0])
+	blob, err := InstalledHeader(Installed{Package: p}, Options{InstallTime: epoch})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := parseBlob(blob)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Installing a header read back from an rpmdb would stack a second set
+	// of install tags on the first.
+	if _, err := export(h, nil); err == nil {
+		t.Errorf("export accepted a header with entries past its region")
+	}
+	// The region stays byte for byte: its index entries first, its data at
+	// the start of the data store.
+	pkg := p.Header.Blob()
+	ril, il := len(p.Header.Entries()), len(h.Entries())
+	if !bytes.Equal(blob[8:8+16*ril], pkg[8:8+16*ril]) || !bytes.HasPrefix(blob[8+16*il:], pkg[8+16*ril:]) {
+		t.Errorf("the installed header does not keep the package's region")
+	}
+}
