@@ -26,7 +26,8 @@
 // (Chroot plus Cloneflags) cannot do this: the mounts must be made by code
 // running in the new namespace before the chroot, hence the helper. The
 // helper starts from this package's init function when the
-// DISCO_SCRIPTLET_HELPER environment variable is set, so any binary that
+// DISCO_SCRIPTLET_HELPER environment variable is set and argv is just
+// "disco-scriptlet", so any binary that
 // links this package can run scriptlets, tests included. On timeout the
 // helper is sent SIGTERM, kills the scriptlet and cleans up; SIGKILL
 // follows after a grace period, and the parent then removes what is left.

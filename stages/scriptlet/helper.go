@@ -20,8 +20,12 @@ const helperEnv = "DISCO_SCRIPTLET_HELPER"
 // Hostname is the host name scriptlets see, the same on every build.
 const Hostname = "localhost"
 
+// helperArg0 is the helper's argv[0]; with helperEnv it tells the helper
+// apart from a user who happens to have the variable set.
+const helperArg0 = "disco-scriptlet"
+
 func init() {
-	if os.Getenv(helperEnv) == "1" {
+	if os.Getenv(helperEnv) == "1" && len(os.Args) == 1 && os.Args[0] == helperArg0 {
 		os.Exit(helperMain())
 	}
 }

@@ -121,7 +121,7 @@ func (r *Runner) spawn(ctx context.Context, req request, out io.Writer) (status,
 	}
 	defer sr.Close()
 	cmd := exec.CommandContext(ctx, "/proc/self/exe")
-	cmd.Args = []string{"disco-scriptlet"}
+	cmd.Args = []string{helperArg0}
 	cmd.Env = []string{helperEnv + "=1"}
 	cmd.Stdin = bytesReader(in)
 	cmd.Stdout, cmd.Stderr = out, out
