@@ -10,8 +10,8 @@
 //
 // Entry points: Runner.Run (one scriptlet, an Outcome), Script, Outcome.
 //
-// Isolation. Run re-executes the current binary (/proc/self/exe) as a
-// helper in fresh mount, PID, network, UTS and IPC namespaces, plus a user
+// Isolation. Run re-executes the current binary (/proc/self/exe) as a helper
+// in fresh mount, PID, network, UTS and IPC namespaces, plus a user
 // namespace mapping the caller's uid and gid to 0 when the caller is not
 // root. So scriptlets have no network (only a loopback device, down), see
 // the host name "localhost" on every build, and cannot reach the host's
@@ -27,10 +27,10 @@
 // running in the new namespace before the chroot, hence the helper. The
 // helper starts from this package's init function when the
 // DISCO_SCRIPTLET_HELPER environment variable is set and argv is just
-// "disco-scriptlet", so any binary that
-// links this package can run scriptlets, tests included. On timeout the
-// helper is sent SIGTERM, kills the scriptlet and cleans up; SIGKILL
-// follows after a grace period, and the parent then removes what is left.
+// "disco-scriptlet", so any binary that links this package can run
+// scriptlets, tests included. On timeout the helper is sent SIGTERM, kills
+// the scriptlet and cleans up; SIGKILL follows after a grace period, and the
+// parent then removes what is left.
 //
 // This is hygiene and reproducibility, not a security boundary: as root,
 // scriptlets run as the real root of the host, chrooted.
