@@ -51,6 +51,9 @@ func (s *solver) choose(dq []int32, why int32) step {
 	if len(dq) > 1 {
 		s.branches = append(s.branches, branch{level: s.curLevel() + 1, chosen: dq[0], alts: append([]int32{}, dq[1:]...)})
 	}
+	if trace != nil {
+		trace("choose %s (rule %d) from %v", s.nevra(dq[0]), why, s.names(dq))
+	}
 	ok, jumped := s.decide(dq[0], why)
 	switch {
 	case !ok:
@@ -197,6 +200,9 @@ func (s *solver) minimize() step {
 	}
 	b := &s.branches[found]
 	p := b.alts[foundAlt]
+	if trace != nil {
+		trace("minimize: %s instead of %s", s.nevra(p), s.nevra(b.chosen))
+	}
 	b.alts[foundAlt] = 0
 	lvl := b.level - 1
 	why := s.why[b.chosen]
@@ -209,4 +215,15 @@ func (s *solver) minimize() step {
 		return stepUnsat
 	}
 	return stepRestart
+}
+
+// trace, when set (by tests), receives the solver's decisions.
+var trace func(format string, args ...any)
+
+func (s *solver) names(vs []int32) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = s.nevra(v)
+	}
+	return out
 }

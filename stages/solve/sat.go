@@ -192,6 +192,9 @@ func (s *solver) decide(v, why int32) (ok, backjumped bool) {
 			return false, true
 		}
 		learnt, bj := s.analyze(c)
+		if trace != nil {
+			trace("conflict in rule %d, learnt %v, back to level %d", c, s.names(learnt), bj)
+		}
 		s.backjump(bj)
 		id := int32(len(s.rules))
 		s.rules = append(s.rules, &rule{lits: learnt, kind: kindLearnt})
