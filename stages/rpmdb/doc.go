@@ -8,6 +8,8 @@
 // Entry points:
 //   - Write creates dir/rpmdb.sqlite from packages in install order
 //     (header numbers 1..n), through a temporary file renamed into place.
+//   - WriteTree does the same into a root tree (stages/tree), so that the
+//     manifest records the file.
 //   - InstalledHeader builds the header blob rpm stores for one package:
 //     the package's immutable region kept byte for byte (so signatures and
 //     rpm -V keep working), followed by the signature tags rpm merges in

@@ -36,7 +36,9 @@ type Installed struct {
 	Package *rpm.Package
 
 	// FileStates has one state per file, in header (BASENAMES) order; nil
-	// means every file was installed normally.
+	// means every file was installed normally. %ghost files, which no
+	// payload carries, are FileNormal as rpm records them; excluded docs
+	// and languages are FileNotInstalled.
 	FileStates []FileState
 
 	// InstPrefixes are the prefixes a relocatable package was installed
@@ -108,15 +110,14 @@ func installTags(h *rpm.Header, pkg Installed, opts Options) ([]entry, error) {
 		int32Entry(TagInstallColor, opts.Color),
 		int32Entry(TagInstallTID, tid),
 	}
-	if n := len(h.Strings(rpm.TagBaseNames)); n > 0 {
+	n := len(h.Strings(rpm.TagBaseNames))
+	if pkg.FileStates != nil && len(pkg.FileStates) != n {
+		return nil, fmt.Errorf("%d file states for %d files", len(pkg.FileStates), n)
+	}
+	if n > 0 {
 		states := make([]byte, n)
-		if pkg.FileStates != nil {
-			if len(pkg.FileStates) != n {
-				return nil, fmt.Errorf("%d file states for %d files", len(pkg.FileStates), n)
-			}
-			for i, s := range pkg.FileStates {
-				states[i] = byte(s)
-			}
+		for i, s := range pkg.FileStates {
+			states[i] = byte(s)
 		}
 		out = append(out, entry{tag: rpm.TagFileStates, typ: rpm.TypeChar, count: uint32(n), data: states})
 	}
