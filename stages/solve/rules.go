@@ -96,10 +96,11 @@ func (s *solver) buildRules() error {
 		}
 	}
 	s.added = added
-	s.addInfarchRules(added)
+	// libsolv's rule order: package rules, job rules, infarch rules, best rules.
 	for i := range s.jobs {
 		s.addRule(s.newRule(rule{lits: append([]int32{}, s.jobs[i].cands...), kind: kindJob, job: i}))
 	}
+	s.addInfarchRules(added)
 	for i, j := range s.jobs {
 		if len(j.best) < len(j.cands) {
 			s.addRule(s.newRule(rule{lits: append([]int32{}, j.best...), kind: kindBest, job: i}))
