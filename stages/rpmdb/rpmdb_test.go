@@ -326,6 +326,17 @@ func TestDeterministic(t *testing.T) {
 	if third, _ := os.ReadFile(f.db); bytes.Equal(first, third) {
 		t.Errorf("another install time gave the same database")
 	}
+	odd := filepath.Join(t.TempDir(), "a dir?with#odd%20chars")
+	if err := Write(odd, f.pkgs, Options{InstallTime: epoch, Color: 3}); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(filepath.Join(odd, File)); err != nil || !bytes.Equal(b, first) {
+		t.Errorf("writing under a folder named %q: %v", filepath.Base(odd), err)
+	}
+	t.Chdir(filepath.Dir(odd))
+	if err := Write(filepath.Base(odd), f.pkgs, Options{InstallTime: epoch, Color: 3}); err != nil {
+		t.Errorf("writing under a relative path: %v", err)
+	}
 	if err := Write(dir, f.pkgs, Options{InstallTime: 0x01020304, BigEndian: true}); err != nil {
 		t.Fatal(err)
 	}

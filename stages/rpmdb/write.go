@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 
@@ -47,7 +48,7 @@ func Write(dir string, pkgs []Installed, opts Options) error {
 		_ = removeDB(tmp)
 		return fmt.Errorf("rpmdb: %s: %w", final, err)
 	}
-	if err := removeDB(final); err != nil {
+	if err := removeSidecars(final); err != nil {
 		return err
 	}
 	if err := os.Rename(tmp, final); err != nil {
@@ -58,8 +59,17 @@ func Write(dir string, pkgs []Installed, opts Options) error {
 
 // removeDB removes a database file and the files sqlite keeps beside it.
 func removeDB(path string) error {
-	for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
-		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("rpmdb: %w", err)
+	}
+	return removeSidecars(path)
+}
+
+// removeSidecars removes the journal files sqlite keeps beside a database,
+// which it would otherwise apply to whatever database takes that name.
+func removeSidecars(path string) error {
+	for _, suffix := range []string{"-wal", "-shm", "-journal"} {
+		if err := os.Remove(path + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("rpmdb: %w", err)
 		}
 	}
@@ -69,7 +79,13 @@ func removeDB(path string) error {
 // build writes the database at path: schema, packages, indexes, then a
 // VACUUM so the page layout depends only on the content.
 func build(path string, blobs [][]byte, headers []*rpm.Header, order binary.AppendByteOrder) (err error) {
-	db, err := sql.Open("sqlite", "file:"+path)
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return err
+	}
+	// A file: URI, escaped, so that no character of the path is read as
+	// a query or fragment.
+	db, err := sql.Open("sqlite", (&url.URL{Scheme: "file", Path: abs}).String())
 	if err != nil {
 		return err
 	}
