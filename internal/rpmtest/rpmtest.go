@@ -28,13 +28,20 @@ type Pkg struct {
 	Recommends                   []string
 	// Files maps absolute paths to contents; a path ending in "/" is a dir.
 	Files map[string]string
+	// Copies maps absolute paths in the package to host files to copy
+	// there (e.g. a static busybox), mode 0755.
+	Copies map[string]string
+	// Symlinks maps absolute paths to symlink targets.
+	Symlinks map[string]string
 	// Post is a %post scriptlet body (run by /bin/sh).
 	Post string
 }
 
 // ParseList reads packages, one per line: "name-[epoch:]version-release.arch"
 // followed by space-separated "key=a,b" fields (requires, provides,
-// conflicts, obsoletes, recommends, files: a list of paths). Blank lines
+// conflicts, obsoletes, recommends, files: a list of paths; copy:
+// "DEST<-HOSTSRC" items; symlinks: "PATH->TARGET" items; post: a %post
+// body). Blank lines
 // and '#' lines are skipped. Commas separate list items and '_' stands for
 // a space inside one: "requires=foo_>=_1.0".
 func ParseList(text string) ([]Pkg, error) {
@@ -81,11 +88,26 @@ func parseLine(line string) (Pkg, error) {
 			for _, f := range items {
 				p.Files[f] = p.Name + " owns " + f + "\n"
 			}
+		case "copy":
+			p.Copies = pairs(items, "<-")
+		case "symlinks":
+			p.Symlinks = pairs(items, "->")
+		case "post":
+			p.Post = strings.Join(items, ",")
 		default:
 			return p, fmt.Errorf("unknown field %q", key)
 		}
 	}
 	return p, nil
+}
+
+func pairs(items []string, sep string) map[string]string {
+	m := map[string]string{}
+	for _, it := range items {
+		k, v, _ := strings.Cut(it, sep)
+		m[k] = v
+	}
+	return m
 }
 
 func parseNEVRA(s string) (Pkg, error) {
@@ -198,10 +220,19 @@ func spec(p Pkg) string {
 		}
 		fmt.Fprintf(&b, "mkdir -p %%{buildroot}$(dirname %s)\ncat > %%{buildroot}%s <<'RPMTEST_EOF_%d'\n%sRPMTEST_EOF_%d\n", f, f, i, p.Files[f], i)
 	}
+	for _, dest := range sortedKeys(p.Copies) {
+		fmt.Fprintf(&b, "mkdir -p %%{buildroot}$(dirname %s)\ncp %s %%{buildroot}%s\nchmod 0755 %%{buildroot}%s\n", dest, p.Copies[dest], dest, dest)
+	}
+	for _, l := range sortedKeys(p.Symlinks) {
+		fmt.Fprintf(&b, "mkdir -p %%{buildroot}$(dirname %s)\nln -s %s %%{buildroot}%s\n", l, p.Symlinks[l], l)
+	}
 	if p.Post != "" {
 		fmt.Fprintf(&b, "%%post\n%s\n", p.Post)
 	}
 	b.WriteString("%files\n")
+	for _, f := range append(sortedKeys(p.Copies), sortedKeys(p.Symlinks)...) {
+		fmt.Fprintf(&b, "%s\n", f)
+	}
 	for _, f := range paths {
 		if strings.HasSuffix(f, "/") {
 			fmt.Fprintf(&b, "%%dir %s\n", strings.TrimSuffix(f, "/"))

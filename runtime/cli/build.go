@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,7 +37,7 @@ func (e *env) buildCommand() *ffcli.Command {
 	fs.StringVar(&f.group, "group", "", "only the machines of this group")
 	fs.StringVar(&f.stage, "stage", "disk", "stop after this stage: tree or disk")
 	fs.BoolVar(&f.excludeDocs, "exclude-docs", false, "do not install files packages mark as documentation")
-	fs.BoolVar(&f.noScripts, "no-scripts", false, "do not run package scriptlets (reported as skipped)")
+	fs.BoolVar(&f.noScripts, "no-scripts", false, "do not run package scriptlets (reported as skipped); generator scriptlets still run")
 	fs.IntVar(&f.jobs, "j", 2, "machines built at once")
 	return &ffcli.Command{
 		Name:       "build",
@@ -121,6 +122,10 @@ func (e *env) buildAll(ctx context.Context, machines []*plan.Machine, l *lockfil
 	errs := make([]error, len(machines))
 	secs := make([]float64, len(machines))
 	sem := make(chan struct{}, f.jobs)
+	groups := map[string]*sync.Mutex{}
+	for _, m := range machines {
+		groups[m.Group] = &sync.Mutex{}
+	}
 	var wg sync.WaitGroup
 	for i, m := range machines {
 		wg.Add(1)
@@ -128,6 +133,11 @@ func (e *env) buildAll(ctx context.Context, machines []*plan.Machine, l *lockfil
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
+			if len(m.Scriptlets) > 0 {
+				// Generator scriptlets share the group's generated folder.
+				groups[m.Group].Lock()
+				defer groups[m.Group].Unlock()
+			}
 			start := time.Now()
 			results[i], errs[i] = e.buildOne(ctx, m, l.Machines[m.ID()], st, root, cache, f)
 			secs[i] = time.Since(start).Seconds()
@@ -153,7 +163,9 @@ func (e *env) buildOne(ctx context.Context, m *plan.Machine, lm *lockfile.Machin
 	opts := stages.BuildOptions{Stop: stages.Stage(f.stage),
 		TreeOptions: stages.TreeOptions{Root: root, Cache: cache, Epoch: epoch, ExcludeDocs: f.excludeDocs}}
 	if !f.noScripts {
-		opts.Scripts, opts.Generators = scriptRunners()
+		opts.Scripts, opts.Generators = scriptRunners(epoch, e.scriptLog())
+	} else {
+		_, opts.Generators = scriptRunners(epoch, e.scriptLog())
 	}
 	e.log.Info("building", "machine", m.ID(), "packages", len(lm.Packages), "source_date_epoch", epoch)
 	res, err := stages.Build(ctx, m, lm, st, opts)
@@ -194,4 +206,14 @@ func rel(root, p string) string {
 		return r
 	}
 	return p
+}
+
+// scriptLog is where scriptlet output goes: the log at debug level.
+func (e *env) scriptLog() io.Writer { return logWriter{e} }
+
+type logWriter struct{ e *env }
+
+func (w logWriter) Write(b []byte) (int, error) {
+	w.e.log.Debug(strings.TrimRight(string(b), "\n"))
+	return len(b), nil
 }
