@@ -30,6 +30,7 @@ example: build example-repo ## lock and build the example machines' disk images
 	bin/disco -C examples/starlark lock
 	bin/disco -C examples/starlark build
 	bin/disco -C examples/legacy lock
+	bin/disco -C examples/legacy build
 
 deps: ## install the Debian/Ubuntu packages the tests and builds use (needs root or sudo)
 	$(SUDO) apt-get update -qq
