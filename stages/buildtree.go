@@ -63,8 +63,9 @@ func TreeDir(cache string, m *plan.Machine) string {
 }
 
 // BuildTree assembles m's root tree from its lock entry and the store, in
-// the contract's order: packages, generator scriptlets, Starlark files,
-// overlays, devices, init, users and groups, deletes.
+// the contract's order: packages (and their rpmdb), disco's system files,
+// generator scriptlets, Starlark files, overlays, devices, init, users and
+// groups, deletes.
 func BuildTree(ctx context.Context, m *plan.Machine, lm *lockfile.Machine, st *store.Store, o TreeOptions) (*TreeResult, error) {
 	dir := TreeDir(o.Cache, m)
 	if err := os.RemoveAll(dir); err != nil {
@@ -82,6 +83,9 @@ func BuildTree(ctx context.Context, m *plan.Machine, lm *lockfile.Machine, st *s
 	res.Notices = append(res.Notices, in.Notices()...)
 	if err := failedScripts(res.Outcomes); err != nil {
 		return nil, fmt.Errorf("install: %w", err)
+	}
+	if err := writeRPMDB(t, res.Installed, o.Epoch); err != nil {
+		return nil, fmt.Errorf("rpmdb: %w", err)
 	}
 	if err := systemFiles(m, t, o.Epoch); err != nil {
 		return nil, fmt.Errorf("system files: %w", err)
