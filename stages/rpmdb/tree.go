@@ -11,7 +11,7 @@ import (
 )
 
 // Source is what the manifest says put the rpmdb in the tree.
-const Source = "generator:rpmdb"
+const Source = "disco:rpmdb"
 
 // WriteTree writes the rpmdb into a root tree at dbpath (%_dbpath inside
 // the image, e.g. "/usr/lib/sysimage/rpm") through fsys, so that the
