@@ -19,6 +19,7 @@ type Script struct {
 	Package string // NEVRA
 	rpm.Script
 	Arg1 int
+	Arg2 int // triggers: instances of the triggering package
 }
 
 // Outcome is what became of one scriptlet.
@@ -98,6 +99,7 @@ func (in *Installer) Install(ctx context.Context, pkgs []lockfile.Package) ([]In
 		run(o, "pretrans")
 	}
 	var done []Installed
+	var placed []opened
 	for _, o := range ops {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
@@ -108,6 +110,8 @@ func (in *Installer) Install(ctx context.Context, pkgs []lockfile.Package) ([]In
 			return nil, nil, err
 		}
 		run(o, "post")
+		outcomes = append(outcomes, in.fireTriggers(ctx, placed, o)...)
+		placed = append(placed, o)
 		done = append(done, Installed{Lock: o.lock, Package: o.pkg, Skipped: skipped})
 	}
 	for _, o := range ops {
@@ -168,7 +172,7 @@ func (in *Installer) run(ctx context.Context, o opened, s rpm.Script) Outcome {
 	if in.scripts == nil {
 		return Outcome{Package: o.pkg.NEVRA(), Name: s.Name, Status: "skipped", Reason: "scriptlets not run in this build"}
 	}
-	out := in.scripts.Run(ctx, in.tree.Dir(), Script{Package: o.pkg.NEVRA(), Script: s, Arg1: 1})
+	out := in.scripts.Run(ctx, in.tree.Dir(), Script{Package: o.pkg.NEVRA(), Script: s, Arg1: 1, Arg2: 1})
 	if _, err := in.tree.Sync("scriptlet:" + s.Name + "(" + o.pkg.NEVRA() + ")"); err != nil {
 		out.Status, out.Reason = "failed", err.Error()
 	}

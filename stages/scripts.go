@@ -24,7 +24,7 @@ func NewScriptRunner(epoch int64, timeout time.Duration) ScriptRunner {
 type scriptletAdapter struct{ r *scriptlet.Runner }
 
 func (a *scriptletAdapter) Run(ctx context.Context, root string, s Script) Outcome {
-	o := a.r.Run(ctx, root, scriptlet.Script{Package: s.Package, Name: s.Name, Prog: s.Prog, Body: s.Body, Arg1: s.Arg1, Arg2: -1})
+	o := a.r.Run(ctx, root, scriptlet.Script{Package: s.Package, Name: s.Name, Prog: s.Prog, Body: s.Body, Arg1: s.Arg1, Arg2: s.Arg2})
 	out := Outcome{Package: o.Package, Name: o.Name, Status: o.Status, ExitCode: o.ExitCode, Seconds: o.Seconds, Reason: o.Reason}
 	if o.Status == scriptlet.Failed && o.Output != "" {
 		out.Reason += "; output: " + tail(o.Output, 400)

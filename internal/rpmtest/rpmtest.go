@@ -35,13 +35,15 @@ type Pkg struct {
 	Symlinks map[string]string
 	// Post is a %post scriptlet body (run by /bin/sh).
 	Post string
+	// TriggerIn maps a package name to a %triggerin body fired by it.
+	TriggerIn map[string]string
 }
 
 // ParseList reads packages, one per line: "name-[epoch:]version-release.arch"
 // followed by space-separated "key=a,b" fields (requires, provides,
 // conflicts, obsoletes, recommends, files: a list of paths; copy:
 // "DEST<-HOSTSRC" items; symlinks: "PATH->TARGET" items; post: a %post
-// body). Blank lines
+// body; triggerin: "TARGET:BODY", a %triggerin fired by TARGET). Blank lines
 // and '#' lines are skipped. Commas separate list items and '_' stands for
 // a space inside one: "requires=foo_>=_1.0".
 func ParseList(text string) ([]Pkg, error) {
@@ -94,6 +96,8 @@ func parseLine(line string) (Pkg, error) {
 			p.Symlinks = pairs(items, "->")
 		case "post":
 			p.Post = strings.Join(items, ",")
+		case "triggerin":
+			p.TriggerIn = pairs([]string{strings.Join(items, ",")}, ":")
 		default:
 			return p, fmt.Errorf("unknown field %q", key)
 		}
@@ -228,6 +232,9 @@ func spec(p Pkg) string {
 	}
 	if p.Post != "" {
 		fmt.Fprintf(&b, "%%post\n%s\n", p.Post)
+	}
+	for _, target := range sortedKeys(p.TriggerIn) {
+		fmt.Fprintf(&b, "%%triggerin -- %s\n%s\n", target, p.TriggerIn[target])
 	}
 	b.WriteString("%files\n")
 	for _, f := range append(sortedKeys(p.Copies), sortedKeys(p.Symlinks)...) {
