@@ -111,9 +111,9 @@ func Build(in Input) (*Report, error) {
 	r := &Report{
 		Schema: SchemaVersion, Machine: m.ID(), Group: m.Group, Name: m.Name, Arch: m.Arch,
 		PlanDigest: digest, SourceDateEpoch: in.Epoch, Tool: in.Tool,
-		Outcomes: append([]Outcome{}, in.Outcomes...),
 	}
 	steps := []func() error{
+		func() (err error) { r.Outcomes, err = outcomes(in.Outcomes); return },
 		func() (err error) { r.Repos, r.Packages, err = lockPart(in.Lock, digest); return },
 		func() (err error) { r.Disk, err = diskPart(in.Layout, in.DiskPlan); return },
 		func() (err error) { r.Outputs, err = outputs(in.Outputs); return },
@@ -167,6 +167,18 @@ func comparePackages(a, b Package) int {
 		strings.Compare(a.NEVRA, b.NEVRA),
 		strings.Compare(a.Repo, b.Repo),
 	)
+}
+
+// outcomes keeps the run order and checks each status.
+func outcomes(outs []Outcome) ([]Outcome, error) {
+	for _, o := range outs {
+		switch o.Status {
+		case "ran", "skipped", "failed":
+		default:
+			return nil, fmt.Errorf("scriptlet %s of %q: unknown status %q", o.Name, o.Package, o.Status)
+		}
+	}
+	return append([]Outcome{}, outs...), nil
 }
 
 func outputs(outs []Output) ([]Output, error) {

@@ -156,6 +156,7 @@ func TestBuildErrors(t *testing.T) {
 		{"escaping output", func(in *Input) { in.Outputs[1].Path = "../x.qcow2" }, "not a clean relative path"},
 		{"disk plan", func(in *Input) { in.DiskPlan = &disk.Plan{Size: 1, Parts: []disk.Extent{{Name: "esp"}}} }, "plan places 1 partitions, layout has 2"},
 		{"disk too small", func(in *Input) { in.Layout.Size = 32 << 20 }, "disk:"},
+		{"outcome status", func(in *Input) { in.Outcomes[2].Status = "done" }, `scriptlet hostname of "": unknown status "done"`},
 		{"unknown type", func(in *Input) { in.Layout.Partitions[0].Type = "nonsense" }, "esp"},
 	}
 	for _, c := range cases {
