@@ -24,7 +24,8 @@ const (
 // BuildOptions configure Build.
 type BuildOptions struct {
 	TreeOptions
-	Stop Stage // stop after this stage ("" = the last)
+	Stop Stage  // stop after this stage ("" = the last)
+	Tool string // names disco in reports, e.g. "disco v1.2"
 }
 
 // Result is what a machine's build made, for the CLI's summary.
@@ -35,10 +36,12 @@ type Result struct {
 	Disk     string // path of disk.raw ("" when stopped earlier)
 	Layout   disk.Layout
 	DiskSize int64
+	Outputs  []OutputFile
 }
 
 // Build runs one machine's stages in order, each error wrapped with the
-// stage's name: tree (install, scriptlets, files, ...), manifest, disk.
+// stage's name: tree (install, scriptlets, files, ...), manifest, disk,
+// outputs, report.
 func Build(ctx context.Context, m *plan.Machine, lm *lockfile.Machine, st *store.Store, o BuildOptions) (*Result, error) {
 	res := &Result{Machine: m}
 	var err error
@@ -61,5 +64,13 @@ func Build(ctx context.Context, m *plan.Machine, lm *lockfile.Machine, st *store
 		return nil, fmt.Errorf("disk: %w", err)
 	}
 	res.DiskSize = fi.Size()
+	raw, err := describe(dir, "disk.raw", "raw")
+	if err != nil {
+		return nil, fmt.Errorf("outputs: %w", err)
+	}
+	res.Outputs = append(res.Outputs, raw)
+	if err := writeReport(res, lm, o.Epoch, dir, o.Tool); err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
 	return res, nil
 }

@@ -160,7 +160,7 @@ func (e *env) buildOne(ctx context.Context, m *plan.Machine, lm *lockfile.Machin
 	if err != nil {
 		return nil, err
 	}
-	opts := stages.BuildOptions{Stop: stages.Stage(f.stage),
+	opts := stages.BuildOptions{Stop: stages.Stage(f.stage), Tool: "disco " + Version,
 		TreeOptions: stages.TreeOptions{Root: root, Cache: cache, Epoch: epoch, ExcludeDocs: f.excludeDocs}}
 	if !f.noScripts {
 		opts.Scripts, opts.Generators = scriptRunners(epoch, e.scriptLog())
