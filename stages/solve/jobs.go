@@ -30,10 +30,11 @@ func (s *solver) addJobs(specs []string) []string {
 			cands = s.addObsoleters(cands)
 		}
 		best := s.policyFilter(cands, modeRecommend)
-		// dnf's jobs set SOLVER_SETARCH, which exempts every name they
-		// select from the multilib (infarch) rules (jobtodisablelist).
+		// dnf's jobs set SOLVER_SETARCH, which exempts from the multilib
+		// (infarch) rules every name of which the job selects a package
+		// those rules would block (libsolv's jobtodisablelist).
 		for _, c := range cands {
-			s.jobNames[s.pool.pkg(c).Name] = true
+			s.jobCands[c] = true
 		}
 		s.jobs = append(s.jobs, job{spec: spec, cands: sortUnique(cands), best: sortUnique(best)})
 	}

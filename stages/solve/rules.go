@@ -199,7 +199,10 @@ func (s *solver) depClauses(d rpmver.Dep, conflict bool) ([][]int32, error) {
 // packages of a name, one of an inferior arch (i686 where x86_64 exists)
 // may only be installed together with a best-arch (or noarch) package of
 // the same name and EVR — without such a twin it may not be installed at
-// all. Names selected by a job are exempt (libsolv's DISABLE_INFARCH).
+// all. A name is exempt when a job selects one of the packages the rules
+// would block (libsolv's DISABLE_INFARCH for SOLVER_SETARCH jobs: testsolv
+// on a dnf testcase shows a job selecting only the x86_64 package of a
+// name leaves that name's infarch rules on).
 func (s *solver) addInfarchRules(added []bool) {
 	done := map[string]bool{}
 	for v := 1; v < len(added); v++ {
@@ -207,38 +210,53 @@ func (s *solver) addInfarchRules(added []bool) {
 			continue
 		}
 		name := s.pool.pkg(int32(v)).Name
-		if done[name] || s.jobNames[name] {
+		if done[name] {
 			continue
 		}
 		done[name] = true
-		group := s.pool.byName[name]
-		best := 0
-		for _, q := range group {
-			if a := s.pool.pkg(q).archScore; added[q] && a > 1 && (best == 0 || a < best) {
-				best = a
-			}
+		rules := s.infarchRules(s.pool.byName[name], added)
+		exempt := false
+		for _, r := range rules {
+			exempt = exempt || s.jobCands[-r[0]]
 		}
-		for _, q := range group {
-			pq := s.pool.pkg(q)
-			if !added[q] || pq.archScore <= 1 || (pq.archScore^best)&^0xffff == 0 {
-				continue
-			}
-			var twins []int32
-			for _, t := range group {
-				pt := s.pool.pkg(t)
-				if t == q || pt.Arch == pq.Arch || rpmver.LabelCompare(pt.EVR, pq.EVR) != 0 {
-					continue
-				}
-				if pt.archScore == 1 || (pt.archScore^best)&^0xffff == 0 {
-					twins = append(twins, t)
-				}
-			}
-			if !s.noInfarch {
-				s.hasInfarch = true
-				s.addRule(s.newRule(rule{lits: append([]int32{-q}, twins...), kind: kindInfarch, pkg: q}))
-			}
+		if exempt || s.noInfarch {
+			continue
+		}
+		for _, r := range rules {
+			s.hasInfarch = true
+			s.addRule(s.newRule(rule{lits: r, kind: kindInfarch, pkg: -r[0]}))
 		}
 	}
+}
+
+// infarchRules returns the infarch rules of one name's packages: -q or
+// one of q's best-arch twins, for each added q of an inferior arch.
+func (s *solver) infarchRules(group []int32, added []bool) [][]int32 {
+	best := 0
+	for _, q := range group {
+		if a := s.pool.pkg(q).archScore; added[q] && a > 1 && (best == 0 || a < best) {
+			best = a
+		}
+	}
+	var out [][]int32
+	for _, q := range group {
+		pq := s.pool.pkg(q)
+		if !added[q] || pq.archScore <= 1 || (pq.archScore^best)&^0xffff == 0 {
+			continue
+		}
+		r := []int32{-q}
+		for _, t := range group {
+			pt := s.pool.pkg(t)
+			if t == q || pt.Arch == pq.Arch || rpmver.LabelCompare(pt.EVR, pq.EVR) != 0 {
+				continue
+			}
+			if pt.archScore == 1 || (pt.archScore^best)&^0xffff == 0 {
+				r = append(r, t)
+			}
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 // sameNameExpand also visits every package sharing a name with a visited one.

@@ -12,7 +12,7 @@ type solver struct {
 	opts Options
 
 	jobs       []job
-	jobNames   map[string]bool
+	jobCands   map[int32]bool // every job's candidates
 	rules      []*rule
 	watches    [][]int32 // by litIndex: rules watching that literal
 	visited    []bool    // packages whose rules were added
@@ -48,7 +48,7 @@ type branch struct {
 func newSolver(ctx context.Context, pl *pool, opts Options) *solver {
 	n := len(pl.pkgs) + 1
 	return &solver{
-		ctx: ctx, pool: pl, opts: opts, jobNames: map[string]bool{},
+		ctx: ctx, pool: pl, opts: opts, jobCands: map[int32]bool{},
 		watches: make([][]int32, 2*n),
 		value:   make([]int8, n), level: make([]int32, n), reason: make([]int32, n),
 		why: make([]int32, n), byOwner: make([][]int32, n), conflict: -1, recd: map[int32]bool{}, rejected: map[int32]int{},
