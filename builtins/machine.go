@@ -62,8 +62,11 @@ func (o *outputList) Unpack(v starlark.Value) error {
 	defer it.Done()
 	var x starlark.Value
 	for i := 0; it.Next(&x); i++ {
-		if s, ok := starlark.AsString(x); ok {
-			o.outputStrings = append(o.outputStrings, s)
+		if str, ok := starlark.AsString(x); ok {
+			// A plain format name is output(format), declared here.
+			out := &plan.Output{Pos: o.pos, Format: str}
+			o.outputs.items = append(o.outputs.items, &Value{kind: "output", label: "output " + quote(str),
+				pos: o.pos, data: out, attached: true, used: true})
 			continue
 		}
 		val, ok := x.(*Value)
@@ -229,9 +232,6 @@ func (c *Collector) build(name, group string, g, s *spec) (*plan.Machine, error)
 		collect(&m.Users, sp.users)
 		collect(&m.UserGroups, sp.usergroups)
 		collect(&m.Deletes, sp.deletes)
-		for _, f := range sp.outputStrings {
-			m.Outputs = append(m.Outputs, plan.Output{Pos: sp.pos, Format: f})
-		}
 		collect(&m.Outputs, sp.outputs)
 	}
 	m.Disk = pickOne[plan.Disk](s.disk, g.disk)

@@ -64,11 +64,9 @@ func Build(ctx context.Context, m *plan.Machine, lm *lockfile.Machine, st *store
 		return nil, fmt.Errorf("disk: %w", err)
 	}
 	res.DiskSize = fi.Size()
-	raw, err := describe(dir, "disk.raw", "raw")
-	if err != nil {
+	if res.Outputs, err = writeOutputs(ctx, res, o.Epoch, dir); err != nil {
 		return nil, fmt.Errorf("outputs: %w", err)
 	}
-	res.Outputs = append(res.Outputs, raw)
 	if err := writeReport(res, lm, o.Epoch, dir, o.Tool); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}

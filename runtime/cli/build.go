@@ -91,6 +91,13 @@ func (e *env) runBuild(ctx context.Context, f buildFlags) error {
 	if err := e.checkLocked(machines); err != nil {
 		return err
 	}
+	var errs []error
+	for _, m := range machines {
+		errs = append(errs, stages.CheckOutputs(m))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
 	root, cache, err := e.absDirs()
 	if err != nil {
 		return err
@@ -192,8 +199,12 @@ func (e *env) printResults(results []*stages.Result, secs []float64, root string
 	fmt.Fprintln(tw, "MACHINE\tOUTPUTS\tSIZE\tSECONDS")
 	for i, r := range results {
 		out, size := "tree", "-"
-		if r.Disk != "" {
-			out, size = "disk.raw", humanBytes(r.DiskSize)
+		if len(r.Outputs) > 0 {
+			var names, sizes []string
+			for _, o := range r.Outputs {
+				names, sizes = append(names, o.Path), append(sizes, humanBytes(o.Size))
+			}
+			out, size = strings.Join(names, " "), strings.Join(sizes, " ")
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%.2f\n", r.Machine.ID(), out, size, secs[i])
 	}
