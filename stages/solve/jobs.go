@@ -81,8 +81,7 @@ func (s *solver) addObsoleters(cands []int32) []int32 {
 		}
 		for _, d := range p.Obsoletes {
 			hit := false
-			// dnf's obsoletes query ignores arch colors.
-			for _, q := range s.pool.obsoletedBy(nil, d) {
+			for _, q := range s.pool.obsoletedBy(d) {
 				if in[q] {
 					hit = true
 				}

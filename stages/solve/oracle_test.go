@@ -91,6 +91,11 @@ func runDNF(t testing.TB, dir string, cases []oracleCase) [][]dnfAnswer {
 		total += len(c.Requests)
 	}
 	in, _ := json.Marshal(doc)
+	if *keepDir != "" {
+		if err := os.WriteFile(filepath.Join(dir, "oracle.json"), in, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	wd, _ := os.Getwd()
 	cmd := exec.Command(py, filepath.Join(wd, "testdata", "dnf_oracle.py"))
 	cmd.Stdin = bytes.NewReader(in)

@@ -102,8 +102,8 @@ func (s *solver) pruneToBestVersion(dq []int32) []int32 {
 // obsoletes reports whether a (of another name) obsoletes b.
 func (s *solver) obsoletes(a, b int32) bool {
 	pa, pb := s.pool.pkg(a), s.pool.pkg(b)
-	if pa.Name == pb.Name || !colorMatch(pa, pb) {
-		return false
+	if pa.Name == pb.Name {
+		return false // dnf's pool: explicit obsoletes ignore arch colors
 	}
 	self := rpmver.Dep{Name: pb.Name, Flags: rpmver.EQ, EVR: pb.EVR}
 	for _, d := range pa.Obsoletes {

@@ -144,17 +144,14 @@ func (pl *pool) whatProvides(d rpmver.Dep) []int32 {
 	return out
 }
 
-// obsoletedBy returns the packages that obsoletes dep d of package owner
-// hits: those whose name and EVR match (dnf matches obsoletes against
-// package names, not provides) and, unless owner is nil, whose arch color
-// matches the owner's.
-func (pl *pool) obsoletedBy(owner *pkg, d rpmver.Dep) []int32 {
+// obsoletedBy returns the packages an obsoletes dep d hits: those whose
+// name and EVR match (dnf matches obsoletes against package names, not
+// provides). Arch colors do not matter: dnf's pool leaves libsolv's
+// obsoleteusescolors off (only implicit, same-name obsoletes use them).
+func (pl *pool) obsoletedBy(d rpmver.Dep) []int32 {
 	var out []int32
 	for _, v := range pl.byName[d.Name] {
 		p := pl.pkg(v)
-		if owner != nil && !colorMatch(owner, p) {
-			continue
-		}
 		self := rpmver.Dep{Name: p.Name, Flags: rpmver.EQ, EVR: p.EVR}
 		if d.Matches(self) {
 			out = append(out, v)

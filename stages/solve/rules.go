@@ -150,7 +150,7 @@ func (s *solver) addPkgRules(v int32) ([]int32, error) {
 		}
 	}
 	for _, d := range p.Obsoletes {
-		for _, q := range s.pool.obsoletedBy(p, d) {
+		for _, q := range s.pool.obsoletedBy(d) {
 			if q != v {
 				s.addRule(s.newRule(rule{lits: []int32{-v, -q}, kind: kindObsoletes, pkg: v, dep: d}))
 			}
