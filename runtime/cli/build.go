@@ -13,10 +13,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/disco-build/disco/runtime/loader"
 	"github.com/disco-build/disco/runtime/plan"
 	"github.com/disco-build/disco/stages"
-	"github.com/disco-build/disco/stages/fetch"
 	"github.com/disco-build/disco/stages/lockfile"
 	"github.com/disco-build/disco/stages/store"
 	"github.com/peterbourgon/ff/v3/ffcli"
@@ -76,50 +74,25 @@ Examples:
 }
 
 func (e *env) runBuild(ctx context.Context, f buildFlags) error {
-	p, err := e.loadPlan(ctx)
+	sess, err := e.openSession(ctx, selection{machine: f.machine, group: f.group})
 	if err != nil {
 		return err
 	}
-	machines, err := loader.Select(p, f.machine, f.group)
-	if err != nil {
-		return err
-	}
-	l, err := lockfile.Read(filepath.Join(e.config, lockfile.Name))
-	if err != nil {
-		return err
-	}
-	if err := e.checkLocked(machines); err != nil {
+	if err := e.checkLocked(sess.machines); err != nil {
 		return err
 	}
 	var errs []error
-	for _, m := range machines {
+	for _, m := range sess.machines {
 		errs = append(errs, stages.CheckOutputs(m))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	root, cache, err := e.absDirs()
-	if err != nil {
-		return err
-	}
-	if err := stages.EnsureCache(cache); err != nil {
-		return err
-	}
-	r := fetch.NewRenderer(e.stderr, isTerminal(e.stderr))
-	fe, err := stages.NewFetcher(root, cache, fetch.Options{Progress: r.Event})
-	if err != nil {
-		return err
-	}
-	items, err := fe.Items(ctx, machines, l)
-	if err != nil {
-		return err
-	}
-	sum, err := fe.Fetch(ctx, items)
-	r.Finish(sum)
+	fe, _, err := e.fetchAll(ctx, sess, 6)
 	if err != nil {
 		return fmt.Errorf("fetch: %w", err)
 	}
-	return e.buildAll(ctx, machines, l, fe.Store(), root, cache, f)
+	return e.buildAll(ctx, sess.machines, sess.lock, fe.Store(), sess.root, sess.cache, f)
 }
 
 // buildAll builds machines, -j at a time, and prints their results in

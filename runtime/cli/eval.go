@@ -14,17 +14,15 @@ import (
 )
 
 type evalFlags struct {
-	machine, group, format string
-	locked                 bool
+	selection
+	locked bool
 }
 
 func (e *env) evalCommand() *ffcli.Command {
 	var f evalFlags
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	fs.StringVar(&f.machine, "machine", "", "only the machine with this name (any group)")
-	fs.StringVar(&f.group, "group", "", "only the machines of this group")
-	fs.StringVar(&f.format, "format", "text", "output format: text or json")
+	f.register(fs, "output format")
 	fs.BoolVar(&f.locked, "locked", false, "fail when a selected machine's plan changed since disco.lock was written")
 	return &ffcli.Command{
 		Name:       "eval",
@@ -45,8 +43,8 @@ Examples:
 			if len(args) > 0 {
 				return usagef("eval takes no arguments (got %q)", args)
 			}
-			if f.format != "text" && f.format != "json" {
-				return usagef("--format %q: want text or json", f.format)
+			if err := f.checkFormat(); err != nil {
+				return err
 			}
 			return e.runEval(ctx, f)
 		},

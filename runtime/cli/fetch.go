@@ -9,26 +9,21 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/disco-build/disco/runtime/loader"
 	"github.com/disco-build/disco/runtime/plan"
-	"github.com/disco-build/disco/stages"
 	"github.com/disco-build/disco/stages/fetch"
-	"github.com/disco-build/disco/stages/lockfile"
 	"github.com/peterbourgon/ff/v3/ffcli"
 )
 
 type fetchFlags struct {
-	machine, group, format string
-	jobs                   int
+	selection
+	jobs int
 }
 
 func (e *env) fetchCommand() *ffcli.Command {
 	var f fetchFlags
 	fs := flag.NewFlagSet("fetch", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	fs.StringVar(&f.machine, "machine", "", "only the machine with this name (any group)")
-	fs.StringVar(&f.group, "group", "", "only the machines of this group")
-	fs.StringVar(&f.format, "format", "text", "summary format: text or json")
+	f.register(fs, "summary format")
 	fs.IntVar(&f.jobs, "j", 6, "packages downloaded at once")
 	return &ffcli.Command{
 		Name:       "fetch",
@@ -51,8 +46,8 @@ Examples:
 			if len(args) > 0 {
 				return usagef("fetch takes no arguments")
 			}
-			if f.format != "text" && f.format != "json" {
-				return usagef("--format %q: want text or json", f.format)
+			if err := f.checkFormat(); err != nil {
+				return err
 			}
 			if f.jobs < 1 {
 				return usagef("-j %d: want at least 1", f.jobs)
@@ -63,36 +58,11 @@ Examples:
 }
 
 func (e *env) runFetch(ctx context.Context, f fetchFlags) error {
-	p, err := e.loadPlan(ctx)
+	sess, err := e.openSession(ctx, f.selection)
 	if err != nil {
 		return err
 	}
-	machines, err := loader.Select(p, f.machine, f.group)
-	if err != nil {
-		return err
-	}
-	l, err := lockfile.Read(filepath.Join(e.config, lockfile.Name))
-	if err != nil {
-		return err
-	}
-	root, cache, err := e.absDirs()
-	if err != nil {
-		return err
-	}
-	if err := stages.EnsureCache(cache); err != nil {
-		return err
-	}
-	r := fetch.NewRenderer(e.stderr, isTerminal(e.stderr))
-	fe, err := stages.NewFetcher(root, cache, fetch.Options{Parallel: f.jobs, Progress: r.Event})
-	if err != nil {
-		return err
-	}
-	items, err := fe.Items(ctx, machines, l)
-	if err != nil {
-		return err
-	}
-	sum, err := fe.Fetch(ctx, items)
-	r.Finish(sum)
+	_, sum, err := e.fetchAll(ctx, sess, f.jobs)
 	if err != nil {
 		return err
 	}

@@ -14,17 +14,15 @@ import (
 )
 
 type lockFlags struct {
-	machine, group, format string
-	update                 bool
+	selection
+	update bool
 }
 
 func (e *env) lockCommand() *ffcli.Command {
 	var f lockFlags
 	fs := flag.NewFlagSet("lock", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	fs.StringVar(&f.machine, "machine", "", "only the machine with this name (any group)")
-	fs.StringVar(&f.group, "group", "", "only the machines of this group")
-	fs.StringVar(&f.format, "format", "text", "output format: text or json")
+	f.register(fs, "output format")
 	fs.BoolVar(&f.update, "update", false, "re-resolve only the packages named as arguments; the rest stay pinned")
 	return &ffcli.Command{
 		Name:       "lock",
@@ -46,8 +44,8 @@ Examples:
 			if f.update != (len(args) > 0) {
 				return usagef("--update takes package names, and package names need --update")
 			}
-			if f.format != "text" && f.format != "json" {
-				return usagef("--format %q: want text or json", f.format)
+			if err := f.checkFormat(); err != nil {
+				return err
 			}
 			return e.runLock(ctx, f, args)
 		},
