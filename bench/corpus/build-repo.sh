@@ -76,16 +76,21 @@ apt_lists_digest() {
 	cat "$lists"/*Release 2>/dev/null | sha256sum | cut -d' ' -f1
 }
 
+# apt's binary caches, kept here because the resolver's view (empty dpkg status)
+# differs from the host's: built once per mirror state (~2 s), then reused.
+APT_OPTS=(-o Dir::State::status=/dev/null -o Debug::NoLocking=1
+	-o "Dir::Cache::pkgcache=$CACHE/apt/pkgcache.bin"
+	-o "Dir::Cache::srcpkgcache=$CACHE/apt/srcpkgcache.bin")
+
 # resolve prints "name=version" lines, sorted: the roots' closure by apt, then the
 # kernel meta and the image package it depends on.
 resolve() {
 	mapfile -t rs < <(roots)
-	apt-get -s -qq -o Dir::State::status=/dev/null -o Debug::NoLocking=1 \
-		--no-install-recommends install "${rs[@]}" |
+	apt-get -s -qq "${APT_OPTS[@]}" --no-install-recommends install "${rs[@]}" |
 		awk '$1 == "Inst" { sub(/^\(/, "", $3); print $2 "=" $3 }'
 	local meta image
 	for meta in $(kernel_meta); do
-		image=$(apt-cache show --no-all-versions "$meta" |
+		image=$(apt-cache "${APT_OPTS[@]}" show --no-all-versions "$meta" |
 			sed -n 's/^Depends: \(linux-image-[^ ,]*\).*/\1/p')
 		[ -n "$image" ] || die "$meta: no linux-image-* in its Depends"
 		echo "$meta=$(candidate "$meta")"
@@ -93,7 +98,7 @@ resolve() {
 	done | sort -u
 }
 
-candidate() { apt-cache show --no-all-versions "$1" | sed -n 's/^Version: //p'; }
+candidate() { apt-cache "${APT_OPTS[@]}" show --no-all-versions "$1" | sed -n 's/^Version: //p'; }
 
 # --- download -----------------------------------------------------------------
 deb_of() { # name version -> cached .deb path (may not exist)
@@ -220,6 +225,8 @@ prune() {
 # --- main ---------------------------------------------------------------------
 need_tools
 mkdir -p "$CACHE"
+mkdir -p "$CACHE/apt"
+rm -rf "$CACHE"/alien.* "$CACHE"/trim.* "$CACHE"/dl # left by an interrupted run
 fast=$(echo "$(inputs_digest) $(apt_lists_digest)" | sha256sum | cut -d' ' -f1)
 if [ -f "$OUT/repodata/repomd.xml" ] && [ "$(cat "$CACHE/fast.key" 2>/dev/null)" = "$fast" ]; then
 	echo "$OUT $(cat "$CACHE/count") packages (cached)"
