@@ -2,7 +2,9 @@ package discoinit
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // DefaultInit is the program started in the new root when the command line
@@ -11,20 +13,24 @@ const DefaultInit = "/init"
 
 // Config is what /init needs from the kernel command line.
 type Config struct {
-	PartUUID  string // root=PARTUUID=<uuid>, lower case
-	RootDev   string // root=/dev/...
-	FSType    string // rootfstype=; "" tries every block file system the kernel knows
-	ReadWrite bool   // rw (the default is ro, as the kernel's)
-	Init      string // init=, DefaultInit when absent
-	Debug     bool   // disco.debug: say what is done
+	PartUUID  string        // root=PARTUUID=<uuid>, lower case
+	RootDev   string        // root=/dev/...
+	FSType    string        // rootfstype=; "" tries every block file system the kernel knows
+	ReadWrite bool          // rw (the default is ro, as the kernel's)
+	Init      string        // init=, DefaultInit when absent
+	Debug     bool          // disco.debug: say what is done
+	RootWait  time.Duration // disco.rootwait=<seconds>: how long to wait for the root device; DefaultRootWait when absent
 }
+
+// DefaultRootWait bounds the wait for the root device to appear.
+const DefaultRootWait = 30 * time.Second
 
 // ParseCmdline parses a kernel command line (the text of /proc/cmdline).
 // Later parameters override earlier ones, as in the kernel. Values may be
 // double-quoted. It fails when root= is missing or names a form that this
 // init cannot find (UUID=, LABEL=, PARTLABEL=, major:minor).
 func ParseCmdline(line string) (Config, error) {
-	c := Config{Init: DefaultInit}
+	c := Config{Init: DefaultInit, RootWait: DefaultRootWait}
 	root := ""
 	for _, p := range splitCmdline(line) {
 		k, v, _ := strings.Cut(p, "=")
@@ -39,6 +45,12 @@ func ParseCmdline(line string) (Config, error) {
 			c.ReadWrite = true
 		case "init":
 			c.Init = v
+		case "disco.rootwait":
+			n, err := strconv.ParseUint(v, 10, 16)
+			if err != nil {
+				return c, fmt.Errorf("disco.rootwait=%s: want whole seconds", v)
+			}
+			c.RootWait = time.Duration(n) * time.Second
 		case "disco.debug":
 			c.Debug = v == "" || v == "1" || v == "y" || v == "yes" || v == "true"
 		}

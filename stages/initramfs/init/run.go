@@ -15,8 +15,6 @@ import (
 const (
 	ModuleListPath = "/etc/disco-modules"
 	NewRoot        = "/newroot"
-	// RootWait bounds the wait for the root device to appear.
-	RootWait = 30 * time.Second
 )
 
 // Main is the body of /init. As PID 1 it never returns: it execs the
@@ -53,7 +51,7 @@ func run(l *logger) error {
 	if err := loadListed(l); err != nil {
 		return err
 	}
-	dev, err := waitRoot(l, cfg, RootWait)
+	dev, err := waitRoot(l, cfg, cfg.RootWait)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,148 @@
+package initramfs_test
+
+import (
+	"bytes"
+	"context"
+	"debug/elf"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/disco-build/disco/internal/testtool"
+	"github.com/disco-build/disco/stages/disk"
+	"github.com/disco-build/disco/stages/ext4"
+	"github.com/disco-build/disco/stages/ids"
+	"github.com/disco-build/disco/stages/initramfs"
+)
+
+const epoch = 1700000000
+
+// hostKernel returns a Debian kernel in /boot with its modules, or skips.
+func hostKernel(t *testing.T) (kernel, modules string) {
+	t.Helper()
+	ks, _ := filepath.Glob("/boot/vmlinuz-*")
+	for _, k := range ks {
+		m := filepath.Join("/lib/modules", strings.TrimPrefix(filepath.Base(k), "vmlinuz-"))
+		if _, err := os.Stat(filepath.Join(m, "modules.dep")); err == nil {
+			return k, m
+		}
+	}
+	t.Skip("no /boot/vmlinuz-<v> with /lib/modules/<v>/modules.dep: apt-get install linux-image-amd64 to run the boot test")
+	return "", ""
+}
+
+// staticBusybox returns the host's busybox if it is statically linked.
+func staticBusybox(t *testing.T) string {
+	bb := testtool.Need(t, "busybox")[0]
+	f, err := elf.Open(bb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP {
+			t.Skipf("%s is dynamically linked; install busybox-static", bb)
+		}
+	}
+	return bb
+}
+
+// rootDisk writes a GPT disk whose ext4 root partition holds busybox and
+// an /init script printing the marker, and returns the disk and the root
+// partition's PARTUUID.
+func rootDisk(t *testing.T, busybox string) (string, string) {
+	t.Helper()
+	bb, err := os.ReadFile(busybox)
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := "#!/bin/busybox sh\n/bin/busybox echo \"disco-marker: $(/bin/busybox cat /etc/marker) on $(/bin/busybox cat /proc/cmdline | /bin/busybox wc -c) byte cmdline\"\n/bin/busybox poweroff -f\n"
+	file := func(p string, mode uint32, b []byte) ext4.Entry {
+		return ext4.Entry{Path: p, Mode: ext4.S_IFREG | mode, Mtime: epoch, Size: int64(len(b)),
+			Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }}
+	}
+	dir := func(p string) ext4.Entry { return ext4.Entry{Path: p, Mode: ext4.S_IFDIR | 0o755, Mtime: epoch} }
+	entries := []ext4.Entry{dir("/"), dir("/bin"), dir("/dev"), dir("/proc"), dir("/sys"), dir("/etc"),
+		file("/bin/busybox", 0o755, bb), file("/init", 0o755, []byte(script)), file("/etc/marker", 0o644, []byte("ext4-root-ok\n"))}
+	opts := ext4.Options{UUID: ids.UUID("boot-test/fs"), HashSeed: ids.UUID("boot-test/seed"), Epoch: epoch}
+	min, err := ext4.MinSize(entries, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	guid := ids.UUID("boot-test", "root")
+	l := disk.Layout{Table: "gpt", DiskGUID: ids.UUID("boot-test"), Partitions: []disk.Partition{{
+		Name: "root", Type: "linux", GUID: guid, Size: min + 4<<20,
+		Content: disk.FromFunc(min, func(w io.WriterAt, size int64) error {
+			o := opts
+			o.Size = size
+			_, err := ext4.Write(w, entries, o)
+			return err
+		}),
+	}}}
+	p := filepath.Join(t.TempDir(), "disk.raw")
+	if _, err := disk.WriteFile(p, l); err != nil {
+		t.Fatal(err)
+	}
+	return p, ids.Format(guid)
+}
+
+// TestBootQEMU boots the host's Debian kernel under qemu (TCG) with an
+// initramfs from Build and disco-init, root on an ext4 GPT partition named
+// by PARTUUID; the root's /init must print the marker. A second boot names
+// a PARTUUID no disk has: disco-init must say so and power off.
+func TestBootQEMU(t *testing.T) {
+	if testing.Short() {
+		t.Skip("boots a VM")
+	}
+	qemu := testtool.Need(t, "qemu-system-x86_64")[0]
+	kernel, modules := hostKernel(t)
+	busybox := staticBusybox(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	initBin := filepath.Join(dir, "disco-init")
+	if err := initramfs.BuildInit(ctx, initBin); err != nil {
+		t.Fatal(err)
+	}
+	bin, err := os.ReadFile(initBin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var initrd bytes.Buffer
+	if err := initramfs.Build(&initrd, initramfs.Options{Init: bin, ModulesDir: modules, Epoch: epoch,
+		Modules: []string{"virtio_pci", "virtio_blk", "crc32c_generic", "ext4"}}); err != nil {
+		t.Fatal(err)
+	}
+	initrdPath := filepath.Join(dir, "initrd.gz")
+	if err := os.WriteFile(initrdPath, initrd.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	diskPath, partuuid := rootDisk(t, busybox)
+	boot := func(cmdline string) (string, time.Duration) {
+		cmd := exec.CommandContext(ctx, qemu, "-nodefaults", "-nographic", "-serial", "stdio", "-no-reboot",
+			"-accel", "tcg", "-m", "512", "-kernel", kernel, "-initrd", initrdPath,
+			"-drive", "file="+diskPath+",if=virtio,format=raw,readonly=on",
+			"-append", "console=ttyS0 panic=-1 "+cmdline)
+		start := time.Now()
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("qemu: %v\n%s", err, out)
+		}
+		return strings.ReplaceAll(string(out), "\r", ""), time.Since(start)
+	}
+	out, took := boot(initramfs.Cmdline(partuuid, "ext4", true, "", "disco.debug"))
+	if !strings.Contains(out, "disco-marker: ext4-root-ok") {
+		t.Fatalf("no marker on the console:\n%s", out)
+	}
+	t.Logf("booted to the marker and powered off in %.1f s (TCG, %d-byte gzip initramfs)", took.Seconds(), initrd.Len())
+
+	out, _ = boot(initramfs.Cmdline("00000000-1111-2222-3333-444444444444", "", true, "", "disco.rootwait=1"))
+	if !strings.Contains(out, "disco-init: error: root device") || !strings.Contains(out, "PARTUUID 00000000-1111-2222-3333-444444444444") ||
+		!strings.Contains(out, "reboot: Power down") {
+		t.Fatalf("a missing root must be reported and power off:\n%s", out)
+	}
+}
