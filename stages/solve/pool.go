@@ -88,16 +88,16 @@ func newPool(universe []*repo.Package, opts Options) (*pool, error) {
 		}
 		pl.pkgs = append(pl.pkgs, &pkg{Package: p, prio: prio, archScore: sc})
 	}
-	// A fixed order makes the answer independent of the input order.
+	// Number packages as libsolv numbers solvables when dnf loads the
+	// repositories: by priority (dnf's RepoDict sorts them so), ties by
+	// repository ID, each repository in its primary.xml (input) order.
+	// libsolv sorts rules and breaks policy ties by these numbers.
 	sort.SliceStable(pl.pkgs, func(i, j int) bool {
 		a, b := pl.pkgs[i], pl.pkgs[j]
 		if a.prio != b.prio {
 			return a.prio < b.prio
 		}
-		if a.RepoID != b.RepoID {
-			return a.RepoID < b.RepoID
-		}
-		return pkgLess(a.Package, b.Package)
+		return a.RepoID < b.RepoID
 	})
 	for i, p := range pl.pkgs {
 		v := int32(i + 1)

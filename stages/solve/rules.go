@@ -96,7 +96,9 @@ func (s *solver) buildRules() error {
 		}
 	}
 	s.added = added
-	// libsolv's rule order: package rules, job rules, infarch rules, best rules.
+	// libsolv's rule order: package rules (sorted), job rules, infarch
+	// rules, best rules.
+	s.flushPkgRules()
 	for i := range s.jobs {
 		s.addRule(s.newRule(rule{lits: append([]int32{}, s.jobs[i].cands...), kind: kindJob, job: i}))
 	}
@@ -120,7 +122,7 @@ func (s *solver) addPkgRules(v int32) ([]int32, error) {
 			prov := s.pool.whatProvides(d)
 			lits := make([]int32, 1, len(prov)+1)
 			lits[0] = -v
-			s.addRule(s.newRule(rule{lits: append(lits, prov...), kind: kindRequires, pkg: v, dep: d}))
+			s.addPkgRule(s.newRule(rule{lits: append(lits, prov...), kind: kindRequires, pkg: v, dep: d}))
 			next = append(next, prov...)
 			continue
 		}
@@ -129,7 +131,7 @@ func (s *solver) addPkgRules(v int32) ([]int32, error) {
 			return nil, fmt.Errorf("solve: %s requires %s: %w", NEVRA(p.Package), d, err)
 		}
 		for _, c := range clauses {
-			s.addRule(s.newRule(rule{lits: append([]int32{-v}, c...), kind: kindRequires, pkg: v, dep: d}))
+			s.addPkgRule(s.newRule(rule{lits: append([]int32{-v}, c...), kind: kindRequires, pkg: v, dep: d}))
 			for _, l := range c {
 				if l > 0 {
 					next = append(next, l)
@@ -146,20 +148,20 @@ func (s *solver) addPkgRules(v int32) ([]int32, error) {
 			if len(c) == 1 && c[0] == -v {
 				continue // rpm ignores a package conflicting with itself
 			}
-			s.addRule(s.newRule(rule{lits: append([]int32{-v}, c...), kind: kindConflicts, pkg: v, dep: d}))
+			s.addPkgRule(s.newRule(rule{lits: append([]int32{-v}, c...), kind: kindConflicts, pkg: v, dep: d}))
 		}
 	}
 	for _, d := range p.Obsoletes {
 		for _, q := range s.pool.obsoletedBy(d) {
 			if q != v {
-				s.addRule(s.newRule(rule{lits: []int32{-v, -q}, kind: kindObsoletes, pkg: v, dep: d}))
+				s.addPkgRule(s.newRule(rule{lits: []int32{-v, -q}, kind: kindObsoletes, pkg: v, dep: d}))
 			}
 		}
 	}
 	for _, q := range s.pool.byName[p.Name] {
 		// Each pair once: when the second of the two is visited.
 		if q != v && s.visited[q] && colorMatch(p, s.pool.pkg(q)) {
-			s.addRule(s.newRule(rule{lits: []int32{-v, -q}, kind: kindSameName, pkg: v}))
+			s.addPkgRule(s.newRule(rule{lits: []int32{-v, -q}, kind: kindSameName, pkg: v}))
 		}
 	}
 	for _, d := range p.Recommends {

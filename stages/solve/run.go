@@ -52,7 +52,7 @@ func (s *solver) choose(dq []int32, why int32) step {
 		s.branches = append(s.branches, branch{level: s.curLevel() + 1, chosen: dq[0], alts: append([]int32{}, dq[1:]...)})
 	}
 	if trace != nil {
-		trace("choose %s (rule %d) from %v", s.nevra(dq[0]), why, s.names(dq))
+		trace("choose %s (rule %d %s) from %v", s.nevra(dq[0]), why, s.ruleString(why), s.names(dq))
 	}
 	ok, jumped := s.decide(dq[0], why)
 	switch {
@@ -226,4 +226,19 @@ func (s *solver) names(vs []int32) []string {
 		out[i] = s.nevra(v)
 	}
 	return out
+}
+
+func (s *solver) ruleString(id int32) string {
+	if id < 0 || int(id) >= len(s.rules) {
+		return ""
+	}
+	var b []string
+	for _, l := range s.rules[id].lits {
+		if l < 0 {
+			b = append(b, "!"+s.nevra(-l))
+		} else {
+			b = append(b, s.nevra(l))
+		}
+	}
+	return fmt.Sprint(b)
 }

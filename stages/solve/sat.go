@@ -14,6 +14,7 @@ type solver struct {
 	jobs       []job
 	jobCands   map[int32]bool // every job's candidates
 	rules      []*rule
+	pending    []*rule   // package rules not yet added, see addPkgRule
 	watches    [][]int32 // by litIndex: rules watching that literal
 	visited    []bool    // packages whose rules were added
 	byOwner    [][]int32 // by variable: rules holding -v as owner literal

@@ -1,0 +1,83 @@
+package solve
+
+import "sort"
+
+// addPkgRule holds back a package rule until the closure is complete:
+// libsolv sorts its package rules (unifyrules) before it adds the job
+// rules, and the order of the rules is the order in which it decides them.
+func (s *solver) addPkgRule(r *rule) {
+	s.pending = append(s.pending, r)
+}
+
+// flushPkgRules adds the held-back package rules in libsolv's order.
+func (s *solver) flushPkgRules() {
+	keys := make([]ruleKey, len(s.pending))
+	for i, r := range s.pending {
+		keys[i] = libsolvKey(r.lits)
+	}
+	idx := make([]int, len(s.pending))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return keys[idx[a]].cmp(keys[idx[b]]) < 0 })
+	for _, i := range idx {
+		s.addRule(s.pending[i])
+	}
+	s.pending = nil
+}
+
+// ruleKey is a rule as libsolv stores it: first literal p, and either a
+// second literal w2 (binary and unit rules) or the rest as a list d.
+type ruleKey struct {
+	p, w2 int32
+	d     []int32
+}
+
+// libsolvKey normalises a clause as solver_addrule does: a binary rule
+// puts its smaller literal first; a longer one keeps its owner literal
+// first and the rest in order.
+func libsolvKey(lits []int32) ruleKey {
+	switch len(lits) {
+	case 0:
+		return ruleKey{}
+	case 1:
+		return ruleKey{p: lits[0]}
+	case 2:
+		return ruleKey{p: min(lits[0], lits[1]), w2: max(lits[0], lits[1])}
+	}
+	return ruleKey{p: lits[0], d: lits[1:]}
+}
+
+// cmp is libsolv's unifyrules_sortcmp.
+func (a ruleKey) cmp(b ruleKey) int32 {
+	if a.p != b.p {
+		return a.p - b.p
+	}
+	switch {
+	case a.d == nil && b.d == nil:
+		return a.w2 - b.w2
+	case a.d == nil:
+		if x := a.w2 - b.d[0]; x != 0 {
+			return x
+		}
+		return -1
+	case b.d == nil:
+		if x := a.d[0] - b.w2; x != 0 {
+			return x
+		}
+		return 1
+	}
+	for i, y := range b.d {
+		var x int32
+		if i < len(a.d) {
+			x = a.d[i]
+		}
+		if x != y {
+			return x - y
+		}
+	}
+	if len(a.d) > len(b.d) {
+		return a.d[len(b.d)]
+	}
+	return 0
+}
