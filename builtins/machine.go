@@ -21,9 +21,10 @@ type spec struct {
 	files, devices      *valueList
 	users, usergroups   *valueList
 	generators, deletes *valueList
+	attrs               *valueList
+	allowFailures       stringList
 	outputs             *valueList
 	disk, boot, test    *one
-	outputStrings       []string
 }
 
 func newSpec(pos plan.Pos) *spec {
@@ -32,7 +33,7 @@ func newSpec(pos plan.Pos) *spec {
 		repos: listOf("repo"), overlays: listOf("overlay"),
 		files: listOf("file"), devices: listOf("device"),
 		users: listOf("user"), usergroups: listOf("usergroup"),
-		generators: listOf("generator"), deletes: listOf("delete"),
+		generators: listOf("generator"), deletes: listOf("delete"), attrs: listOf("attrs"),
 		outputs: listOf("output"),
 		disk:    &one{kind: "disk"}, boot: &one{kind: "boot"}, test: &one{kind: "expect"},
 	}
@@ -44,7 +45,8 @@ func (s *spec) pairs() []any {
 		"arch?", &s.arch, "releasever?", &s.releasever, "hostname?", &s.hostname,
 		"packages?", &s.packages, "repos?", s.repos, "overlays?", s.overlays,
 		"files?", s.files, "devices?", s.devices, "users?", s.users, "usergroups?", s.usergroups,
-		"generators?", s.generators, "init?", &s.init, "deletes?", s.deletes,
+		"generators?", s.generators, "init?", &s.init, "deletes?", s.deletes, "attrs?", s.attrs,
+		"allow_scriptlet_failures?", &s.allowFailures,
 		"disk?", s.disk, "outputs?", (*outputList)(s), "boot?", s.boot, "test?", s.test,
 		"source_date_epoch?", &s.sourceDateEpoch, "weak_deps?", &s.weakDeps,
 	}
@@ -82,7 +84,7 @@ func (o *outputList) Unpack(v starlark.Value) error {
 func (s *spec) values() []*Value {
 	var out []*Value
 	for _, l := range []*valueList{s.repos, s.overlays, s.files, s.devices, s.users, s.usergroups,
-		s.generators, s.deletes, s.outputs} {
+		s.generators, s.deletes, s.attrs, s.outputs} {
 		out = append(out, l.items...)
 	}
 	for _, o := range []*one{s.disk, s.boot, s.test} {
@@ -232,6 +234,8 @@ func (c *Collector) build(name, group string, g, s *spec) (*plan.Machine, error)
 		collect(&m.Users, sp.users)
 		collect(&m.UserGroups, sp.usergroups)
 		collect(&m.Deletes, sp.deletes)
+		collect(&m.Attrs, sp.attrs)
+		m.AllowScriptletFailures = append(m.AllowScriptletFailures, sp.allowFailures...)
 		collect(&m.Outputs, sp.outputs)
 	}
 	m.Disk = pickOne[plan.Disk](s.disk, g.disk)

@@ -81,7 +81,7 @@ func BuildTree(ctx context.Context, m *plan.Machine, lm *lockfile.Machine, st *s
 		return nil, fmt.Errorf("install: %w", err)
 	}
 	res.Notices = append(res.Notices, in.Notices()...)
-	if err := failedScripts(res.Outcomes); err != nil {
+	if err := failedScripts(res.Outcomes, m.AllowScriptletFailures); err != nil {
 		return nil, fmt.Errorf("install: %w", err)
 	}
 	if err := writeRPMDB(t, res.Installed, o.Epoch); err != nil {
@@ -109,10 +109,16 @@ func systemFiles(m *plan.Machine, t *tree.Tree, epoch int64) error {
 	return t.WriteFile("/etc/fstab", strings.NewReader(fstab), tree.Meta{Mode: 0o644, Mtime: epoch, Source: "disco:fstab"})
 }
 
-func failedScripts(outs []Outcome) error {
+// failedScripts fails for each failed scriptlet unless the plan allows
+// failures for its package (by name).
+func failedScripts(outs []Outcome, allowed []string) error {
+	ok := map[string]bool{}
+	for _, a := range allowed {
+		ok[a] = true
+	}
 	var errs []error
 	for _, o := range outs {
-		if o.Status == "failed" {
+		if o.Status == "failed" && !ok[nameOf(o.Package)] {
 			errs = append(errs, fmt.Errorf("%s: %%%s scriptlet failed (exit %d): %s", o.Package, o.Name, o.ExitCode, o.Reason))
 		}
 	}
@@ -170,6 +176,9 @@ func place(m *plan.Machine, o TreeOptions, t *tree.Tree) error {
 			return fmt.Errorf("deletes: %w", err)
 		}
 	}
+	if err := applyAttrs(t, m.Attrs); err != nil {
+		return fmt.Errorf("attrs: %w", err)
+	}
 	return nil
 }
 
@@ -202,4 +211,16 @@ func writeAtomic(path string, write func(*os.File) error) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// nameOf is the name of a NEVRA (everything before version-release.arch).
+func nameOf(nevra string) string {
+	for i, n := len(nevra)-1, 0; i >= 0; i-- {
+		if nevra[i] == '-' {
+			if n++; n == 2 {
+				return nevra[:i]
+			}
+		}
+	}
+	return nevra
 }

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 )
 
 // EnsureCache creates the cache folder with a .gitignore holding "*", as
@@ -35,3 +36,13 @@ func MetadataDir(cache string) string { return filepath.Join(cache, ".disco", "m
 // MachineDir is where a machine's outputs, logs and intermediates go:
 // CACHE/GROUP/NAME, as the contract says.
 func MachineDir(cache, group, name string) string { return filepath.Join(cache, group, name) }
+
+// sortedKeys returns a map's keys in byte order, for deterministic loops.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

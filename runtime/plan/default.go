@@ -149,4 +149,7 @@ func nilToEmpty(m *Machine) {
 	if m.Deletes == nil {
 		m.Deletes = []Delete{}
 	}
+	if m.Attrs == nil {
+		m.Attrs = []Attr{}
+	}
 }

@@ -38,10 +38,14 @@ type Machine struct {
 	Scriptlets []Scriptlet `json:"scriptlets"`
 	Init       *Init       `json:"init,omitempty"`
 	Deletes    []Delete    `json:"deletes"`
-	Disk       *Disk       `json:"disk,omitempty"`
-	Outputs    []Output    `json:"outputs"`
-	Boot       *Boot       `json:"boot,omitempty"`
-	Test       *Test       `json:"test,omitempty"`
+	Attrs      []Attr      `json:"attrs"`
+	// AllowScriptletFailures names packages whose failing scriptlets are
+	// recorded but do not fail the build.
+	AllowScriptletFailures []string `json:"allow_scriptlet_failures,omitempty"`
+	Disk                   *Disk    `json:"disk,omitempty"`
+	Outputs                []Output `json:"outputs"`
+	Boot                   *Boot    `json:"boot,omitempty"`
+	Test                   *Test    `json:"test,omitempty"`
 }
 
 // ID is the machine's identity, "group/name".
@@ -190,6 +194,20 @@ type Init struct {
 type Delete struct {
 	Pos  Pos    `json:"pos"`
 	Path string `json:"path"`
+}
+
+// Attr sets metadata of a path late in the build (after deletes): mode,
+// owner, xattrs, file capabilities and mtime. Unset fields keep what the
+// path has.
+type Attr struct {
+	Pos    Pos               `json:"pos"`
+	Path   string            `json:"path"`
+	Mode   *int64            `json:"mode,omitempty"`
+	Owner  string            `json:"owner,omitempty"`
+	Group  string            `json:"group,omitempty"`
+	Xattrs map[string]string `json:"xattrs,omitempty"`
+	Caps   string            `json:"caps,omitempty"` // cap_to_text form, e.g. "cap_net_raw=ep"
+	Mtime  *int64            `json:"mtime,omitempty"`
 }
 
 // Disk is the partitioned disk layout.

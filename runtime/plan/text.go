@@ -134,6 +134,12 @@ func (t *textWriter) files(m *Machine) {
 	for _, d := range m.Deletes {
 		t.line("  delete %s", d.Path)
 	}
+	for _, a := range m.Attrs {
+		t.line("  attrs %s", a.Path)
+	}
+	if len(m.AllowScriptletFailures) > 0 {
+		t.line("  scriptlet failures allowed for: %s", strings.Join(m.AllowScriptletFailures, " "))
+	}
 }
 
 func (t *textWriter) devices(m *Machine) {

@@ -55,6 +55,12 @@ func (m *Machine) Validate() []error {
 	for _, o := range m.Overlays {
 		add(checkAbs(o.Pos, "overlay destination", o.Dest))
 	}
+	for _, a := range m.Attrs {
+		add(checkAbs(a.Pos, "attrs path", a.Path))
+		if a.Mode != nil && (*a.Mode < 0 || *a.Mode > 0o7777) {
+			add(Errorf(a.Pos, "attrs %s: mode %#o out of range", a.Path, *a.Mode))
+		}
+	}
 	if m.Init != nil {
 		add(checkAbs(m.Init.Pos, "init path", m.Init.Path))
 	}
