@@ -94,8 +94,9 @@ func rootDisk(t *testing.T, busybox string) (string, string) {
 
 // TestBootQEMU boots the host's Debian kernel under qemu (TCG) with an
 // initramfs from Build and disco-init, root on an ext4 GPT partition named
-// by PARTUUID; the root's /init must print the marker. A second boot names
-// a PARTUUID no disk has: disco-init must say so and power off.
+// by PARTUUID; the root's /init must print the marker. A second boot, from
+// a zstd archive, names a PARTUUID no disk has: disco-init must say so and
+// power off.
 func TestBootQEMU(t *testing.T) {
 	if testing.Short() {
 		t.Skip("boots a VM")
@@ -115,17 +116,23 @@ func TestBootQEMU(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{"virtio_pci", "virtio_blk", "crc32c_generic", "ext4"}
-	var initrd bytes.Buffer
-	if err := initramfs.Build(&initrd, initramfs.Options{Init: bin, ModulesDir: compressedModules(t, modules, want), Epoch: epoch,
-		Modules: want}); err != nil {
-		t.Fatal(err)
+	opts := initramfs.Options{Init: bin, ModulesDir: compressedModules(t, modules, want), Epoch: epoch, Modules: want}
+	writeInitrd := func(name string) (string, int) {
+		var b bytes.Buffer
+		if err := initramfs.Build(&b, opts); err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p, b.Len()
 	}
-	initrdPath := filepath.Join(dir, "initrd.gz")
-	if err := os.WriteFile(initrdPath, initrd.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	initrdPath, initrdSize := writeInitrd("initrd.gz")
+	opts.Compression = "zstd"
+	zstdPath, _ := writeInitrd("initrd.zst")
 	diskPath, partuuid := rootDisk(t, busybox)
-	boot := func(cmdline string) (string, time.Duration) {
+	boot := func(initrdPath, cmdline string) (string, time.Duration) {
 		cmd := exec.CommandContext(ctx, qemu, "-nodefaults", "-nographic", "-serial", "stdio", "-no-reboot",
 			"-accel", "tcg", "-m", "512", "-kernel", kernel, "-initrd", initrdPath,
 			"-drive", "file="+diskPath+",if=virtio,format=raw,readonly=on",
@@ -137,17 +144,19 @@ func TestBootQEMU(t *testing.T) {
 		}
 		return strings.ReplaceAll(string(out), "\r", ""), time.Since(start)
 	}
-	out, took := boot(initramfs.Cmdline(partuuid, "ext4", true, "", "disco.debug"))
+	out, took := boot(initrdPath, initramfs.Cmdline(partuuid, "ext4", true, "", "disco.debug"))
 	if !strings.Contains(out, "disco-marker: ext4-root-ok") || !strings.Contains(out, "disco-init: loaded 11 modules") {
 		t.Fatalf("no marker on the console:\n%s", out)
 	}
 	if testing.Verbose() {
 		t.Log(out)
 	}
-	t.Logf("booted to the marker and powered off in %.1f s (TCG, %d-byte gzip initramfs)", took.Seconds(), initrd.Len())
+	t.Logf("booted to the marker and powered off in %.1f s (TCG, %d-byte gzip initramfs)", took.Seconds(), initrdSize)
 
-	out, _ = boot(initramfs.Cmdline("00000000-1111-2222-3333-444444444444", "", true, "", "disco.rootwait=1"))
-	if !strings.Contains(out, "disco-init: error: root device") || !strings.Contains(out, "PARTUUID 00000000-1111-2222-3333-444444444444") ||
+	// The zstd archive must unpack too (the kernel says so otherwise, and
+	// then finds no /init).
+	out, _ = boot(zstdPath, initramfs.Cmdline("00000000-1111-2222-3333-444444444444", "", true, "", "disco.rootwait=1"))
+	if strings.Contains(out, "Initramfs unpacking failed") || !strings.Contains(out, "disco-init: error: root device") || !strings.Contains(out, "PARTUUID 00000000-1111-2222-3333-444444444444") ||
 		!strings.Contains(out, "reboot: Power down") {
 		t.Fatalf("a missing root must be reported and power off:\n%s", out)
 	}

@@ -2,6 +2,9 @@ package initramfs
 
 import (
 	"bytes"
+	"context"
+	"debug/elf"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -204,4 +207,41 @@ func TestBuildZstdAndNone(t *testing.T) {
 	if err := Build(&bytes.Buffer{}, Options{}); err == nil {
 		t.Fatal("no init: no error")
 	}
+}
+
+// TestBuildInit compiles disco-init twice: the binaries must be identical,
+// static (no ELF interpreter) and stripped.
+func TestBuildInit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go build")
+	}
+	dir := t.TempDir()
+	var bins [2][]byte
+	for i := range bins {
+		p := filepath.Join(dir, fmt.Sprintf("init%d", i))
+		if err := BuildInit(context.Background(), p); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bins[i] = b
+	}
+	if !bytes.Equal(bins[0], bins[1]) {
+		t.Fatal("two builds of disco-init differ")
+	}
+	f, err := elf.NewFile(bytes.NewReader(bins[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP {
+			t.Error("disco-init is dynamically linked")
+		}
+	}
+	if f.Section(".symtab") != nil {
+		t.Error("disco-init is not stripped")
+	}
+	t.Logf("disco-init: %d bytes", len(bins[0]))
 }
