@@ -33,6 +33,8 @@ OUT=$(readlink -m "$1")
 LIST=$(readlink -f "${REAL_REPO_PACKAGES:-$TOP/examples/repo-real/packages.txt}")
 MODS=$(readlink -f "${REAL_REPO_MODULES:-$TOP/examples/repo-real/kernel-modules.txt}")
 SPECS=$HERE/specs
+[ -f "$LIST" ] || { echo "build-repo: no package list $LIST" >&2; exit 1; }
+[ -f "$MODS" ] || { echo "build-repo: no module list $MODS" >&2; exit 1; }
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1700000000}
 export LC_ALL=C
 CACHE=$OUT/.cache
@@ -150,15 +152,20 @@ trim_kernel() {
 }
 
 # --- conversion ---------------------------------------------------------------
-# convert DEB: alien --to-rpm into $CACHE/rpms/<deb basename>/ unless done.
+# done_dir DIR: a finished conversion (marker and at least one RPM)
+done_dir() { [ -f "$1/.done" ] && compgen -G "$1/*.rpm" >/dev/null; }
+
+# convert DEB: alien --to-rpm into $RPMS/<deb basename>/ unless done. Runs in
+# a child bash (xargs -P), which must fail loudly: it is started with -e.
 convert() {
 	local deb=$1 dst w
 	dst=$RPMS/$(basename "$deb" .deb)
-	[ -f "$dst/.done" ] && return
+	done_dir "$dst" && return
 	rm -rf "$dst"
 	w=$(mktemp -d "$CACHE/alien.XXXX")
 	(cd "$w" && HOME=$CACHE/home alien --to-rpm --keep-version "$deb" >"$w/log" 2>&1) ||
 		{ cat "$w/log" >&2; die "alien failed on $deb"; }
+	compgen -G "$w/*.rpm" >/dev/null || { cat "$w/log" >&2; die "alien made no RPM from $deb"; }
 	mkdir -p "$dst"
 	mv "$w"/*.rpm "$dst/"
 	touch "$dst/.done"
@@ -183,7 +190,7 @@ rpm_macros() {
 # build_spec SPEC KEY: rpmbuild into $CACHE/rpms/KEY/ unless done.
 build_spec() {
 	local spec=$1 dst=$RPMS/$2
-	[ -f "$dst/.done" ] && return
+	done_dir "$dst" && return
 	rm -rf "$dst" "$CACHE/rpmbuild"
 	HOME=$CACHE/home rpmbuild --define "_topdir $CACHE/rpmbuild" -bb "$spec" \
 		>"$CACHE/rpmbuild.log" 2>&1 || { cat "$CACHE/rpmbuild.log" >&2; die "rpmbuild $spec failed"; }
@@ -222,13 +229,18 @@ prune() {
 	find "$CACHE/rpms" -mindepth 1 -maxdepth 1 -type d -empty -delete
 }
 
+# complete: the repository of the last successful run is all there
+complete() {
+	[ -f "$OUT/repodata/repomd.xml" ] && [ -f "$CACHE/pkglist" ] || return 1
+	(cd "$OUT" && xargs -d '\n' ls <"$CACHE/pkglist" >/dev/null 2>&1)
+}
+
 # --- main ---------------------------------------------------------------------
 need_tools
-mkdir -p "$CACHE"
 mkdir -p "$CACHE/apt"
 rm -rf "$CACHE"/alien.* "$CACHE"/trim.* "$CACHE"/dl # left by an interrupted run
 fast=$(echo "$(inputs_digest) $(apt_lists_digest)" | sha256sum | cut -d' ' -f1)
-if [ -f "$OUT/repodata/repomd.xml" ] && [ "$(cat "$CACHE/fast.key" 2>/dev/null)" = "$fast" ]; then
+if complete && [ "$(cat "$CACHE/fast.key" 2>/dev/null)" = "$fast" ]; then
 	echo "$OUT $(cat "$CACHE/count") packages (cached)"
 	exit 0
 fi
@@ -236,7 +248,7 @@ fi
 resolve >"$CACHE/resolved.new"
 [ -s "$CACHE/resolved.new" ] || die "apt resolved nothing from $LIST"
 key=$({ inputs_digest; cat "$CACHE/resolved.new"; } | sha256sum | cut -d' ' -f1)
-if [ -f "$OUT/repodata/repomd.xml" ] && [ "$(cat "$CACHE/stamp" 2>/dev/null)" = "$key" ]; then
+if complete && [ "$(cat "$CACHE/stamp" 2>/dev/null)" = "$key" ]; then
 	echo "$fast" >"$CACHE/fast.key"
 	echo "$OUT $(cat "$CACHE/count") packages (cached)"
 	exit 0
@@ -278,9 +290,9 @@ for nv in "${wanted[@]}"; do
 done
 
 log "converting ${#debs[@]} packages with alien"
-export -f convert log die
+export -f convert done_dir log die
 export CACHE RPMS
-printf '%s\0' "${debs[@]}" | xargs -0 -P "$JOBS" -I{} bash -c 'convert "$1"' _ {}
+printf '%s\0' "${debs[@]}" | xargs -0 -P "$JOBS" -I{} bash -ec 'convert "$1"' _ {}
 rpmdirs=()
 for d in "${debs[@]}"; do rpmdirs+=("$RPMS/$(basename "$d" .deb)"); done
 
