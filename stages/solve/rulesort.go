@@ -14,6 +14,12 @@ func (s *solver) flushPkgRules() {
 	keys := make([]ruleKey, len(s.pending))
 	for i, r := range s.pending {
 		keys[i] = libsolvKey(r.lits)
+		if r.dep.IsRich() && len(keys[i].d) > 1 {
+			// libsolv's clauses from rich dependencies (cplxdeps) hold
+			// their literals in ascending order.
+			keys[i].d = append([]int32{}, keys[i].d...)
+			sort.Slice(keys[i].d, func(a, b int) bool { return keys[i].d[a] < keys[i].d[b] })
+		}
 	}
 	idx := make([]int, len(s.pending))
 	for i := range idx {
