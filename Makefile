@@ -39,3 +39,5 @@ deps: ## install the Debian/Ubuntu packages the tests and builds use (needs root
 DEB_PACKAGES = git make rpm createrepo-c dnf python3-rpm python3-dnf e2fsprogs squashfs-tools \
 	qemu-utils gdisk fdisk dosfstools mtools gnupg zstd xz-utils busybox-static cpio libcap2-bin attr file qemu-system-x86 linux-image-amd64
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+include bench/corpus/corpus.mk

@@ -96,6 +96,9 @@ func BuildTree(ctx context.Context, m *plan.Machine, lm *lockfile.Machine, st *s
 	if err := place(m, o, t); err != nil {
 		return nil, err
 	}
+	if err := t.SettleTimes(); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 

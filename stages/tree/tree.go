@@ -24,6 +24,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/disco-build/disco/stages/manifest"
 )
@@ -388,15 +389,37 @@ func (t *Tree) Chown(p string, uid, gid uint32) error {
 // settle makes the host copy of p match what Sync compares: as root its
 // owner is the image's; then its stat is recorded.
 func (t *Tree) settle(p string) error {
-	if t.realOwners {
-		if e := t.m.Get(p); e != nil {
-			if err := os.Lchown(t.HostPath(p), int(e.UID), int(e.GID)); err != nil {
-				return fmt.Errorf("tree: %w", err)
-			}
+	e := t.m.Get(p)
+	if t.realOwners && e != nil {
+		if err := os.Lchown(t.HostPath(p), int(e.UID), int(e.GID)); err != nil {
+			return fmt.Errorf("tree: %w", err)
+		}
+	}
+	if e != nil && e.Kind == manifest.File {
+		// The host copy carries the image's mtime, so tools that check
+		// a tree (rpm -V) see what the image will hold.
+		mt := time.Unix(e.Mtime, 0)
+		if err := os.Chtimes(t.HostPath(p), mt, mt); err != nil {
+			return fmt.Errorf("tree: %w", err)
 		}
 	}
 	t.record(p)
 	return nil
+}
+
+// SettleTimes gives every host folder its manifest mtime; call it when
+// nothing more will be added (adding an entry changes a folder's time).
+func (t *Tree) SettleTimes() error {
+	return t.m.Walk(func(e *manifest.Entry) error {
+		if e.Kind != manifest.Dir {
+			return nil
+		}
+		mt := time.Unix(e.Mtime, 0)
+		if err := os.Chtimes(t.HostPath(e.Path), mt, mt); err != nil {
+			return fmt.Errorf("tree: %w", err)
+		}
+		return nil
+	})
 }
 
 // Chmod implements FS (the host copy keeps a builder-usable mode).
@@ -424,7 +447,7 @@ func (t *Tree) Chtimes(p string, mtime int64) error {
 		return err
 	}
 	e.Mtime = mtime
-	return nil
+	return t.settle(e.Path)
 }
 
 // SetXattr implements FS.
