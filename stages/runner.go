@@ -2,6 +2,7 @@ package stages
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -51,6 +52,9 @@ func Build(ctx context.Context, m *plan.Machine, lm *lockfile.Machine, st *store
 	if res.Manifest, err = WriteManifest(o.Cache, m, res.Tree.Tree); err != nil {
 		return nil, fmt.Errorf("manifest: %w", err)
 	}
+	if err := writeOutcomes(o.Cache, m, res.Tree.Outcomes); err != nil {
+		return nil, fmt.Errorf("outcomes: %w", err)
+	}
 	if o.Stop == StageTree {
 		return res, nil
 	}
@@ -71,4 +75,21 @@ func Build(ctx context.Context, m *plan.Machine, lm *lockfile.Machine, st *store
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	return res, nil
+}
+
+// OutcomesFile is the machine-readable record of every scriptlet run.
+const OutcomesFile = "outcomes.json"
+
+// writeOutcomes writes MACHINEDIR/outcomes.json: each package scriptlet and
+// generator scriptlet, in run order, with status, exit code and seconds.
+func writeOutcomes(cache string, m *plan.Machine, outs []Outcome) error {
+	if outs == nil {
+		outs = []Outcome{}
+	}
+	path := filepath.Join(MachineDir(cache, m.Group, m.Name), OutcomesFile)
+	return writeAtomic(path, func(f *os.File) error {
+		enc := json.NewEncoder(f)
+		enc.SetIndent("", "  ")
+		return enc.Encode(map[string]any{"machine": m.ID(), "outcomes": outs})
+	})
 }

@@ -155,6 +155,17 @@ func (e *env) buildOne(ctx context.Context, m *plan.Machine, lm *lockfile.Machin
 	for _, n := range res.Tree.Notices {
 		e.log.Debug(n)
 	}
+	for _, o := range res.Tree.Outcomes {
+		level := e.log.Debug
+		switch o.Status {
+		case "failed":
+			level = e.log.Warn
+		case "skipped":
+			level = e.log.Info
+		}
+		level("scriptlet", "machine", m.ID(), "package", o.Package, "name", o.Name, "status", o.Status,
+			"exit", o.ExitCode, "seconds", fmt.Sprintf("%.2f", o.Seconds), "reason", o.Reason)
+	}
 	return res, nil
 }
 
