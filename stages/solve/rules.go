@@ -131,7 +131,11 @@ func (s *solver) addPkgRules(v int32) ([]int32, error) {
 			return nil, fmt.Errorf("solve: %s requires %s: %w", NEVRA(p.Package), d, err)
 		}
 		for _, c := range clauses {
-			s.addPkgRule(s.newRule(rule{lits: append([]int32{-v}, c...), kind: kindRequires, pkg: v, dep: d}))
+			lits, ok := clause(append([]int32{-v}, c...))
+			if !ok {
+				continue
+			}
+			s.addPkgRule(s.newRule(rule{lits: lits, kind: kindRequires, pkg: v, dep: d}))
 			for _, l := range c {
 				if l > 0 {
 					next = append(next, l)
@@ -148,7 +152,11 @@ func (s *solver) addPkgRules(v int32) ([]int32, error) {
 			if len(c) == 1 && c[0] == -v {
 				continue // rpm ignores a package conflicting with itself
 			}
-			s.addPkgRule(s.newRule(rule{lits: append([]int32{-v}, c...), kind: kindConflicts, pkg: v, dep: d}))
+			lits, ok := clause(append([]int32{-v}, c...))
+			if !ok {
+				continue
+			}
+			s.addPkgRule(s.newRule(rule{lits: lits, kind: kindConflicts, pkg: v, dep: d}))
 		}
 	}
 	for _, d := range p.Obsoletes {
@@ -286,4 +294,24 @@ func (s *solver) touchesAdded(ds []rpmver.Dep, added []bool) bool {
 		}
 	}
 	return false
+}
+
+// clause drops repeated literals from lits, as libsolv's rules hold each
+// once (a clause [-a, -a] is the assertion -a), and reports false for a
+// clause that always holds (it has both v and -v).
+func clause(lits []int32) ([]int32, bool) {
+	out := lits[:0]
+	for i, l := range lits {
+		dup := false
+		for _, m := range lits[:i] {
+			if m == -l {
+				return nil, false
+			}
+			dup = dup || m == l
+		}
+		if !dup {
+			out = append(out, l)
+		}
+	}
+	return out, true
 }

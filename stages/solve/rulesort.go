@@ -13,13 +13,15 @@ func (s *solver) addPkgRule(r *rule) {
 func (s *solver) flushPkgRules() {
 	keys := make([]ruleKey, len(s.pending))
 	for i, r := range s.pending {
-		keys[i] = libsolvKey(r.lits)
-		if r.dep.IsRich() && len(keys[i].d) > 1 {
+		lits := r.lits
+		if r.dep.IsRich() {
 			// libsolv's clauses from rich dependencies (cplxdeps) hold
-			// their literals in ascending order.
-			keys[i].d = append([]int32{}, keys[i].d...)
-			sort.Slice(keys[i].d, func(a, b int) bool { return keys[i].d[a] < keys[i].d[b] })
+			// all their literals, the owner's included, in ascending
+			// order: the first is not always the owner.
+			lits = append([]int32{}, lits...)
+			sort.Slice(lits, func(a, b int) bool { return lits[a] < lits[b] })
 		}
+		keys[i] = libsolvKey(lits)
 	}
 	idx := make([]int, len(s.pending))
 	for i := range idx {

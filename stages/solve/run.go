@@ -116,6 +116,7 @@ func (s *solver) openPositives(r *rule, job bool) ([]int32, bool) {
 // policy; any decision makes it look at all rules again. Only armed rules
 // (whose owner package is installed) can be open, so only those are read.
 func (s *solver) resolveRules() step {
+	sysLevel := s.curLevel()
 	postponed, deciding := -1, false
 	start := 0
 	for {
@@ -151,7 +152,10 @@ func (s *solver) resolveRules() step {
 					continue
 				}
 			}
-			if st := s.choose(dq, int32(i)); st != stepNext {
+			// A conflict that only undoes decisions made here keeps the
+			// scan going where it was (libsolv breaks out only when it
+			// backjumps below the level the jobs left: systemlevel).
+			if st := s.choose(dq, int32(i)); st == stepUnsat || (st == stepRestart && s.curLevel() < sysLevel) {
 				return st
 			}
 			start, decided = i+1, true
@@ -232,8 +236,12 @@ func (s *solver) ruleString(id int32) string {
 	if id < 0 || int(id) >= len(s.rules) {
 		return ""
 	}
+	return s.litNames(s.rules[id].lits)
+}
+
+func (s *solver) litNames(lits []int32) string {
 	var b []string
-	for _, l := range s.rules[id].lits {
+	for _, l := range lits {
 		if l < 0 {
 			b = append(b, "!"+s.nevra(-l))
 		} else {

@@ -194,7 +194,7 @@ func (s *solver) decide(v, why int32) (ok, backjumped bool) {
 		}
 		learnt, bj := s.analyze(c)
 		if trace != nil {
-			trace("conflict in rule %d, learnt %v, back to level %d", c, s.names(learnt), bj)
+			trace("conflict in rule %d %s, learnt %v, back to level %d", c, s.ruleString(c), s.litNames(learnt), bj)
 		}
 		s.backjump(bj)
 		id := int32(len(s.rules))
