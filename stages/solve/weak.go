@@ -41,7 +41,12 @@ func (s *solver) installWeak() step {
 	case 0:
 		return stepNext
 	case 1:
-		return s.chooseWeak(dq, -1)
+		// libsolv goes back to its main loop after this one too, so that
+		// the new package's own weak dependencies are looked at.
+		if st := s.chooseWeak(dq, -1); st != stepNext {
+			return st
+		}
+		return stepRestart
 	}
 	best := map[int32]bool{}
 	for _, v := range s.policyFilter(dq, modeRecommend) {
@@ -86,6 +91,9 @@ func (s *solver) chooseWeak(dq []int32, why int32) step {
 		dq = s.policyFilter(dq, modeChoose)
 	}
 	lvl := s.curLevel()
+	if trace != nil {
+		trace("weak: install %s from %v", s.nevra(dq[0]), s.names(dq))
+	}
 	ok, jumped := s.decide(dq[0], why)
 	if !ok {
 		return stepUnsat
