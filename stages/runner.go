@@ -59,6 +59,9 @@ func Build(ctx context.Context, m *plan.Machine, lm *lockfile.Machine, st *store
 		return res, nil
 	}
 	dir := MachineDir(o.Cache, m.Group, m.Name)
+	// Intermediates (a squashfs image, an OVA's spooled VMDK) live here
+	// only while the outputs are written.
+	defer os.RemoveAll(filepath.Join(dir, "tmp"))
 	res.Disk = filepath.Join(dir, "disk.raw")
 	if res.Layout, err = NewDiskImage(res.Tree.Tree, m, o.Epoch, filepath.Join(dir, "tmp")).Write(ctx, res.Disk); err != nil {
 		return nil, fmt.Errorf("disk: %w", err)
