@@ -1,10 +1,8 @@
 package plan
 
 // Plan is the whole evaluated configuration: every machine, sorted by
-// group then name.
+// group then name once defaulted.
 type Plan struct {
-	// Root is informational only (never part of a digest): the config
-	// root the plan was read from, as the user named it.
 	Machines []*Machine `json:"machines"`
 }
 
