@@ -32,10 +32,13 @@ func (s *solver) installWeak() step {
 		}
 	}
 	for v := int32(1); int(v) < len(s.value); v++ {
-		if s.value[v] == 0 && s.rejected[v] == 0 && s.added[v] && len(s.pool.pkg(v).Supplements) > 0 && s.supplementing(v) {
+		if s.value[v] == 0 && s.rejected[v] == 0 && s.added[v] && len(s.pool.pkg(v).Supplements) > 0 && s.supplementing(v) && !s.nameInstalled(v) {
 			dqs = append(dqs, v)
 			push(v)
 		}
+	}
+	if trace != nil {
+		trace("weak candidates %v, supplementing %v", s.names(dq), s.names(dqs))
 	}
 	switch len(dq) {
 	case 0:
@@ -104,4 +107,18 @@ func (s *solver) chooseWeak(dq []int32, why int32) step {
 		return stepRestart
 	}
 	return stepNext
+}
+
+// nameInstalled reports whether a package of v's name (another arch) is
+// installed. libsolv (with dnf's implicitobsoleteusescolors) does not
+// install such a package merely because it supplements installed ones:
+// testsolv on dnf's debugdata shows echo.i686 with Supplements met left
+// out while echo.x86_64 is installed, and installed once renamed.
+func (s *solver) nameInstalled(v int32) bool {
+	for _, q := range s.pool.byName[s.pool.pkg(v).Name] {
+		if q != v && s.value[q] > 0 {
+			return true
+		}
+	}
+	return false
 }
