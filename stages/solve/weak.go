@@ -94,6 +94,11 @@ func (s *solver) chooseWeak(dq []int32, why int32) step {
 		dq = s.policyFilter(dq, modeChoose)
 	}
 	lvl := s.curLevel()
+	if len(dq) > 1 {
+		// libsolv opens a branch here too (createbranch), which its
+		// minimisation may take later.
+		s.branches = append(s.branches, branch{level: lvl + 1, chosen: dq[0], alts: append([]int32{}, dq[1:]...)})
+	}
 	if trace != nil {
 		trace("weak: install %s from %v", s.nevra(dq[0]), s.names(dq))
 	}
