@@ -1,6 +1,6 @@
 package solve
 
-import "sort"
+import "slices"
 
 // addPkgRule holds back a package rule until the closure is complete:
 // libsolv sorts its package rules (unifyrules) before it adds the job
@@ -10,8 +10,14 @@ func (s *solver) addPkgRule(r *rule) {
 }
 
 // flushPkgRules adds the held-back package rules in libsolv's order.
+// Rules with equal keys are identical to libsolv (it keeps one), so an
+// unstable (but deterministic) sort will do.
 func (s *solver) flushPkgRules() {
-	keys := make([]ruleKey, len(s.pending))
+	type entry struct {
+		key ruleKey
+		r   *rule
+	}
+	es := make([]entry, len(s.pending))
 	for i, r := range s.pending {
 		lits := r.lits
 		if r.dep.IsRich() {
@@ -19,17 +25,33 @@ func (s *solver) flushPkgRules() {
 			// all their literals, the owner's included, in ascending
 			// order: the first is not always the owner.
 			lits = append([]int32{}, lits...)
-			sort.Slice(lits, func(a, b int) bool { return lits[a] < lits[b] })
+			slices.Sort(lits)
 		}
-		keys[i] = libsolvKey(lits)
+		es[i] = entry{libsolvKey(lits), r}
 	}
-	idx := make([]int, len(s.pending))
-	for i := range idx {
-		idx[i] = i
+	// Bucket by first literal (a counting sort: there are hundreds of
+	// thousands of rules), then sort each small bucket fully.
+	n := int32(len(s.pool.pkgs))
+	start := make([]int32, 2*n+2)
+	for _, e := range es {
+		start[e.key.p+n+1]++
 	}
-	sort.SliceStable(idx, func(a, b int) bool { return keys[idx[a]].cmp(keys[idx[b]]) < 0 })
-	for _, i := range idx {
-		s.addRule(s.pending[i])
+	for i := 1; i < len(start); i++ {
+		start[i] += start[i-1]
+	}
+	sorted := make([]entry, len(es))
+	next := append([]int32{}, start...)
+	for _, e := range es {
+		sorted[next[e.key.p+n]] = e
+		next[e.key.p+n]++
+	}
+	for b := 0; b+1 < len(start); b++ {
+		if bucket := sorted[start[b]:start[b+1]]; len(bucket) > 1 {
+			slices.SortFunc(bucket, func(a, b entry) int { return int(a.key.cmp(b.key)) })
+		}
+	}
+	for _, e := range sorted {
+		s.addRule(e.r)
 	}
 	s.pending = nil
 }
