@@ -17,6 +17,7 @@ var (
 	showCases = flag.Int("show", 3, "how many mismatching cases to print in full")
 	onlyCase  = flag.Int("case", -1, "compare only this generated case (debugging)")
 	keepDir   = flag.String("keep", "", "write the oracle's repositories here and keep them (debugging)")
+	numCases  = flag.Int("ncases", 0, "generate this many cases instead of 32 (400 with -long)")
 )
 
 func setDiff(a, b string) []string {
@@ -57,8 +58,12 @@ func TestResolveMatchesDNFWeak(t *testing.T) {
 	compareDNF(t, oracleCases(ncases, true))
 }
 
-// oracleCases generates n cases, all with weak dependencies on or off.
+// oracleCases generates n cases (or -ncases), all with weak dependencies
+// on or off.
 func oracleCases(n int, weak bool) []oracleCase {
+	if *numCases > 0 {
+		n = *numCases
+	}
 	var cases []oracleCase
 	for i := 0; i < n; i++ {
 		if *onlyCase >= 0 && i != *onlyCase {
