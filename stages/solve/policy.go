@@ -114,17 +114,64 @@ func (s *solver) obsoletes(a, b int32) bool {
 	return false
 }
 
-// pruneObsoleted drops candidates obsoleted by another candidate that they
-// do not obsolete in turn.
+// pruneObsoleted drops candidates obsoleted by another candidate outside
+// their own obsoletes cycle, as libsolv's prune_obsoleted (Tarjan's SCCs:
+// a strongly connected group of mutually obsoleting candidates goes when
+// any other candidate obsoletes one of them).
 func (s *solver) pruneObsoleted(dq []int32) []int32 {
-	return filter(dq, func(v int32) bool {
-		for _, o := range dq {
-			if o != v && s.obsoletes(o, v) && !s.obsoletes(v, o) {
-				return false
+	n := len(dq)
+	var edges [][]int // edges[i]: candidates that dq[i] obsoletes
+	for i, a := range dq {
+		for j, b := range dq {
+			if i != j && s.obsoletes(a, b) {
+				if edges == nil {
+					edges = make([][]int, n)
+				}
+				edges[i] = append(edges[i], j)
 			}
 		}
-		return true
-	})
+	}
+	if edges == nil {
+		return dq
+	}
+	reach := make([][]bool, n)
+	for i := range dq {
+		reach[i] = make([]bool, n)
+		stack := []int{i}
+		for len(stack) > 0 {
+			u := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			for _, w := range edges[u] {
+				if !reach[i][w] {
+					reach[i][w] = true
+					stack = append(stack, w)
+				}
+			}
+		}
+	}
+	same := func(a, b int) bool { return a == b || (reach[a][b] && reach[b][a]) }
+	hit := make([]bool, n) // obsoleted from outside its own group
+	for o := range dq {
+		for _, w := range edges[o] {
+			if !same(o, w) {
+				hit[w] = true
+			}
+		}
+	}
+	var out []int32
+	for v := range dq {
+		keep := true
+		for w := range dq {
+			if hit[w] && same(v, w) {
+				keep = false
+				break
+			}
+		}
+		if keep {
+			out = append(out, dq[v])
+		}
+	}
+	return out
 }
 
 // updateRecommended folds the recommends of newly installed packages into
