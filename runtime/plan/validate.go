@@ -172,34 +172,41 @@ func CheckDevice(d Device) error {
 }
 
 func checkAccounts(m *Machine) []error {
-	var errs []error
-	uids := map[int64]User{}
-	names := map[string]Pos{}
-	for _, u := range m.Users {
-		if prev, ok := names[u.Name]; ok {
-			errs = append(errs, Errorf(u.Pos, "user %q declared twice: here and at %s", u.Name, prev))
-		}
-		names[u.Name] = u.Pos
-		if u.UID != nil {
-			if prev, ok := uids[*u.UID]; ok {
-				errs = append(errs, Errorf(u.Pos, "user %q: uid %d already taken by %q at %s", u.Name, *u.UID, prev.Name, prev.Pos))
-			}
-			uids[*u.UID] = u
-		}
+	users := make([]account, len(m.Users))
+	for i, u := range m.Users {
+		users[i] = account{u.Pos, u.Name, u.UID}
 	}
-	gids := map[int64]UserGroup{}
-	gnames := map[string]Pos{}
-	for _, g := range m.UserGroups {
-		if prev, ok := gnames[g.Name]; ok {
-			errs = append(errs, Errorf(g.Pos, "group %q declared twice: here and at %s", g.Name, prev))
+	groups := make([]account, len(m.UserGroups))
+	for i, g := range m.UserGroups {
+		groups[i] = account{g.Pos, g.Name, g.GID}
+	}
+	return append(checkUnique("user", "uid", users), checkUnique("group", "gid", groups)...)
+}
+
+// account is what uniqueness checks need of a user or group.
+type account struct {
+	pos  Pos
+	name string
+	id   *int64
+}
+
+// checkUnique reports names declared twice and explicit ids taken twice.
+func checkUnique(kind, idName string, list []account) []error {
+	var errs []error
+	names := map[string]Pos{}
+	ids := map[int64]account{}
+	for _, a := range list {
+		if prev, ok := names[a.name]; ok {
+			errs = append(errs, Errorf(a.pos, "%s %q declared twice: here and at %s", kind, a.name, prev))
 		}
-		gnames[g.Name] = g.Pos
-		if g.GID != nil {
-			if prev, ok := gids[*g.GID]; ok {
-				errs = append(errs, Errorf(g.Pos, "group %q: gid %d already taken by %q at %s", g.Name, *g.GID, prev.Name, prev.Pos))
-			}
-			gids[*g.GID] = g
+		names[a.name] = a.pos
+		if a.id == nil {
+			continue
 		}
+		if prev, ok := ids[*a.id]; ok {
+			errs = append(errs, Errorf(a.pos, "%s %q: %s %d already taken by %q at %s", kind, a.name, idName, *a.id, prev.name, prev.pos))
+		}
+		ids[*a.id] = a
 	}
 	return errs
 }
