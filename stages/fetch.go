@@ -110,13 +110,20 @@ func (f *Fetcher) Fetch(ctx context.Context, items []fetch.Item) (fetch.Summary,
 		}
 		return nil
 	}
+	// What is already in the store may have entered it through a
+	// repository that did not ask for signatures: check it for this one
+	// afterwards (downloads are checked by opts.Verify on the way in).
+	var cached []fetch.Item
+	for _, it := range items {
+		if f.verify[it.Name] != nil && f.store.Has(it.SHA256) {
+			cached = append(cached, it)
+		}
+	}
 	sum, err := fetch.New(f.store, opts).Fetch(ctx, items)
 	if err != nil {
 		return sum, err
 	}
-	// What came from the store may have entered it through a repository
-	// that did not ask for signatures: check it for this one.
-	for _, it := range items {
+	for _, it := range cached {
 		if kr := f.verify[it.Name]; kr != nil {
 			if err := rpmsig.FetchVerifier(kr)(it.Name, f.store.Path(it.SHA256)); err != nil {
 				return sum, err
