@@ -25,6 +25,7 @@ type spec struct {
 	allowFailures       stringList
 	outputs             *valueList
 	disk, boot, test    *one
+	hardware            *one
 }
 
 func newSpec(pos plan.Pos) *spec {
@@ -36,6 +37,7 @@ func newSpec(pos plan.Pos) *spec {
 		generators: listOf("generator"), deletes: listOf("delete"), attrs: listOf("attrs"),
 		outputs: listOf("output"),
 		disk:    &one{kind: "disk"}, boot: &one{kind: "boot"}, test: &one{kind: "expect"},
+		hardware: &one{kind: "hardware"},
 	}
 }
 
@@ -47,7 +49,7 @@ func (s *spec) pairs() []any {
 		"files?", s.files, "devices?", s.devices, "users?", s.users, "usergroups?", s.usergroups,
 		"generators?", s.generators, "init?", &s.init, "deletes?", s.deletes, "attrs?", s.attrs,
 		"allow_scriptlet_failures?", &s.allowFailures,
-		"disk?", s.disk, "outputs?", (*outputList)(s), "boot?", s.boot, "test?", s.test,
+		"disk?", s.disk, "outputs?", (*outputList)(s), "boot?", s.boot, "test?", s.test, "hardware?", s.hardware,
 		"source_date_epoch?", &s.sourceDateEpoch, "weak_deps?", &s.weakDeps,
 	}
 }
@@ -87,7 +89,7 @@ func (s *spec) values() []*Value {
 		s.generators, s.deletes, s.attrs, s.outputs} {
 		out = append(out, l.items...)
 	}
-	for _, o := range []*one{s.disk, s.boot, s.test} {
+	for _, o := range []*one{s.disk, s.boot, s.test, s.hardware} {
 		if o.v != nil {
 			out = append(out, o.v)
 		}
@@ -241,6 +243,7 @@ func (c *Collector) build(name, group string, g, s *spec) (*plan.Machine, error)
 	m.Disk = pickOne[plan.Disk](s.disk, g.disk)
 	m.Boot = pickOne[plan.Boot](s.boot, g.boot)
 	m.Test = pickOne[plan.Test](s.test, g.test)
+	m.Hardware = pickOne[plan.Hardware](s.hardware, g.hardware)
 	initSpec := s
 	if s.init == "" {
 		initSpec = g

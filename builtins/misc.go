@@ -73,3 +73,45 @@ func expectFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 	return c.add(&Value{kind: "expect", label: "expect " + quote(t.Expect), pos: t.Pos, data: &t,
 		attrs: starlark.StringDict{"line": starlark.String(t.Expect)}}), nil
 }
+
+const hardwareDoc = `The virtual machine the image is meant for: CPUs, memory (a size such as
+"512M" or "2G", whole MiB), NIC ("e1000", "vmxnet3", "virtio" or "none")
+and boot order ("disk", "net", "cdrom"). An OVA's descriptor and
+"disco test" use it.
+
+    hardware = hardware(cpus = 2, memory = "2G", nic = "vmxnet3")`
+
+func hardwareFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	c, err := collector(thread)
+	if err != nil {
+		return nil, err
+	}
+	h := plan.Hardware{Pos: callPos(thread), CPUs: 1, NIC: "e1000"}
+	memory := "1G"
+	order := stringList{"disk"}
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "cpus?", &h.CPUs, "memory?", &memory,
+		"nic?", &h.NIC, "boot_order?", &order); err != nil {
+		return nil, argError(err)
+	}
+	if h.CPUs < 1 || h.CPUs > 256 {
+		return nil, argErrorf("%s: cpus %d must be between 1 and 256", b.Name(), h.CPUs)
+	}
+	n, err := plan.ParseSize(memory)
+	if err != nil || n < 1<<20 || n%(1<<20) != 0 {
+		return nil, argErrorf("%s: memory %q must be a whole number of MiB, such as \"512M\" or \"2G\"", b.Name(), memory)
+	}
+	h.MemoryMiB = int(n >> 20)
+	switch h.NIC {
+	case "e1000", "vmxnet3", "virtio", "none":
+	default:
+		return nil, argErrorf("%s: nic %q must be \"e1000\", \"vmxnet3\", \"virtio\" or \"none\"", b.Name(), h.NIC)
+	}
+	for _, o := range order {
+		if o != "disk" && o != "net" && o != "cdrom" {
+			return nil, argErrorf("%s: boot_order entry %q must be \"disk\", \"net\" or \"cdrom\"", b.Name(), o)
+		}
+	}
+	h.BootOrder = []string(order)
+	return c.add(&Value{kind: "hardware", label: "hardware", pos: h.Pos, data: &h,
+		attrs: starlark.StringDict{"cpus": starlark.MakeInt(h.CPUs), "memory_mib": starlark.MakeInt(h.MemoryMiB)}}), nil
+}

@@ -21,7 +21,7 @@ type def struct {
 }
 
 var defs = []def{
-	{Doc{"machine", "machine(name, group=None, arch=\"x86_64\", releasever=None, hostname=name, packages=[], repos=[], overlays=[], files=[], devices=[], users=[], usergroups=[], generators=[], init=None, deletes=[], attrs=[], disk=None, outputs=[\"raw\"], boot=None, test=None, source_date_epoch=None, weak_deps=False, allow_scriptlet_failures=[])", machineDoc}, machineFn},
+	{Doc{"machine", "machine(name, group=None, arch=\"x86_64\", releasever=None, hostname=name, packages=[], repos=[], overlays=[], files=[], devices=[], users=[], usergroups=[], generators=[], init=None, deletes=[], attrs=[], disk=None, outputs=[\"raw\"], boot=None, test=None, hardware=None, source_date_epoch=None, weak_deps=False, allow_scriptlet_failures=[])", machineDoc}, machineFn},
 	{Doc{"group", "group(name, **machine parameters)", groupDoc}, groupFn},
 	{Doc{"repo", "repo(id, baseurl=None, mirrorlist=None, metalink=None, name=None, enabled=True, gpgcheck=False, repo_gpgcheck=False, gpgkey=[], priority=99, cost=1000, includepkgs=[], excludepkgs=[], proxy=None)", repoDoc}, repoFn},
 	{Doc{"gpt", "gpt(partitions, size=None, guid=None, fstab=None)", gptDoc}, tableFn("gpt")},
@@ -43,6 +43,7 @@ var defs = []def{
 	{Doc{"attrs", "attrs(path, mode=None, owner=None, group=None, xattrs={}, caps=None, mtime=None)", attrsDoc}, attrsFn},
 	{Doc{"output", "output(format, compress=None)", outputDoc}, outputFn},
 	{Doc{"boot", "boot(loader=\"systemd-boot\", cmdline=\"\", initrd=\"disco\")", bootDoc}, bootFn},
+	{Doc{"hardware", "hardware(cpus=1, memory=\"1G\", nic=\"e1000\", boot_order=[\"disk\"])", hardwareDoc}, hardwareFn},
 	{Doc{"expect", "expect(line, timeout=120)", expectDoc}, expectFn},
 	{Doc{"read_file", "read_file(path)", readFileDoc}, readFileFn},
 	{Doc{"glob", "glob(include, exclude=[])", globDoc}, globFn},

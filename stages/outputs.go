@@ -30,6 +30,9 @@ func CheckOutputs(m *plan.Machine) error {
 		if _, err := vmimage.LookupOutput(o.Format, o.Compress); err != nil {
 			errs = append(errs, plan.Errorf(o.Pos, "output %s: %v", o.Format, err))
 		}
+		if h := m.Hardware; o.Format == "ova" && h != nil && h.NIC == "virtio" {
+			errs = append(errs, plan.Errorf(h.Pos, "hardware: nic \"virtio\" cannot be described in an OVA (want e1000, vmxnet3 or none)"))
+		}
 	}
 	return errors.Join(errs...)
 }
@@ -75,6 +78,10 @@ func writeOutput(ctx context.Context, res *Result, o plan.Output, epoch int64, d
 	params := vmimage.Params{Name: m.Name, ID: m.ID(), Time: time.Unix(epoch, 0).UTC(), TempDir: filepath.Join(dir, "tmp")}
 	if m.Boot != nil && m.Boot.Loader == "systemd-boot" {
 		params.OVA.Firmware = "efi"
+	}
+	if h := m.Hardware; h != nil {
+		params.OVA.CPUs, params.OVA.MemoryMiB, params.OVA.NIC = h.CPUs, h.MemoryMiB, h.NIC
+		params.OVA.BootOrder = h.BootOrder
 	}
 	if err := os.MkdirAll(params.TempDir, 0o755); err != nil {
 		return "", err

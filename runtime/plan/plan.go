@@ -44,6 +44,7 @@ type Machine struct {
 	Outputs                []Output `json:"outputs"`
 	Boot                   *Boot    `json:"boot,omitempty"`
 	Test                   *Test    `json:"test,omitempty"`
+	Hardware               *Hardware `json:"hardware,omitempty"`
 }
 
 // ID is the machine's identity, "group/name".
@@ -255,6 +256,16 @@ type Boot struct {
 	Loader  string `json:"loader"` // "systemd-boot", "none", "appliance"
 	Cmdline string `json:"cmdline,omitempty"`
 	Initrd  string `json:"initrd,omitempty"` // "disco" or "packages"
+}
+
+// Hardware is the virtual machine the image is meant for: an OVA's
+// descriptor and `disco test`'s qemu take it from here.
+type Hardware struct {
+	Pos       Pos      `json:"pos"`
+	CPUs      int      `json:"cpus"`
+	MemoryMiB int      `json:"memory_mib"`
+	NIC       string   `json:"nic"`        // "e1000", "vmxnet3", "virtio" or "none"
+	BootOrder []string `json:"boot_order"` // "disk", "net", "cdrom"
 }
 
 // Test is what `disco test` waits for on the console.

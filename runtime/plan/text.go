@@ -208,4 +208,7 @@ func (t *textWriter) outputs(m *Machine) {
 	if m.Test != nil {
 		t.line("  test expects: %q", m.Test.Expect)
 	}
+	if h := m.Hardware; h != nil {
+		t.line("  hardware: %d cpu, %d MiB, nic %s, boot %s", h.CPUs, h.MemoryMiB, h.NIC, strings.Join(h.BootOrder, ","))
+	}
 }
