@@ -99,7 +99,7 @@ func mountPoints(parts []plan.Partition) []string {
 }
 
 func (d *DiskImage) partition(ctx context.Context, p plan.Partition, mounts []string, diskSized bool) (disk.Partition, error) {
-	part := disk.Partition{Name: p.Name, Type: p.Type, Label: p.Label, GUID: d.uuid(p.GUID, p.Name), Mount: p.Mount}
+	part := disk.Partition{Name: p.Name, Type: p.Type, Label: p.Label, GUID: PartitionGUID(d.m, p), Mount: p.Mount}
 	if part.Label == "" {
 		part.Label = p.Name
 	}
@@ -278,7 +278,7 @@ func Fstab(m *plan.Machine) (string, error) {
 	d := &DiskImage{m: m}
 	l := disk.Layout{Table: m.Disk.Table, DiskGUID: d.uuid(m.Disk.GUID), DiskID: ids.VolumeID(m.Group, m.Name)}
 	for _, p := range m.Disk.Partitions {
-		part := disk.Partition{Name: p.Name, Type: p.Type, GUID: d.uuid(p.GUID, p.Name), Mount: p.Mount}
+		part := disk.Partition{Name: p.Name, Type: p.Type, GUID: PartitionGUID(d.m, p), Mount: p.Mount}
 		if p.FS != nil {
 			part.FSType = p.FS.Type
 			part.FSUUID = d.fsUUIDString(p)

@@ -24,7 +24,9 @@ func CheckOutputs(m *plan.Machine) error {
 			continue
 		}
 		if o.Format == "appliance" {
-			errs = append(errs, plan.Errorf(o.Pos, "output appliance: not supported yet (needs the boot stage)"))
+			if o.Compress != "" {
+				errs = append(errs, plan.Errorf(o.Pos, "output appliance: compression is not supported for the appliance"))
+			}
 			continue
 		}
 		if _, err := vmimage.LookupOutput(o.Format, o.Compress); err != nil {
@@ -33,6 +35,9 @@ func CheckOutputs(m *plan.Machine) error {
 		if h := m.Hardware; o.Format == "ova" && h != nil && h.NIC == "virtio" {
 			errs = append(errs, plan.Errorf(h.Pos, "hardware: nic \"virtio\" cannot be described in an OVA (want e1000, vmxnet3 or none)"))
 		}
+	}
+	if err := CheckBoot(m); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }
@@ -43,6 +48,9 @@ func CheckOutputs(m *plan.Machine) error {
 func writeOutputs(ctx context.Context, res *Result, epoch int64, dir string) ([]OutputFile, error) {
 	var outs []OutputFile
 	for _, o := range res.Machine.Outputs {
+		if o.Format == "appliance" {
+			continue
+		}
 		name, err := writeOutput(ctx, res, o, epoch, dir)
 		if err != nil {
 			return nil, fmt.Errorf("%s: output %s: %w", o.Pos, o.Format, err)

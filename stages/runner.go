@@ -27,12 +27,15 @@ type BuildOptions struct {
 	TreeOptions
 	Stop Stage  // stop after this stage ("" = the last)
 	Tool string // names disco in reports, e.g. "disco v1.2"
+	// Init finds disco-init for the initramfs of machines that boot.
+	Init *InitProgram
 }
 
 // Result is what a machine's build made, for the CLI's summary.
 type Result struct {
 	Machine  *plan.Machine
 	Tree     *TreeResult
+	Boot     *BootFiles // nil when the machine does not boot
 	Manifest string // path of manifest.jsonl
 	Disk     string // path of disk.raw ("" when stopped earlier)
 	Layout   disk.Layout
@@ -48,6 +51,11 @@ func Build(ctx context.Context, m *plan.Machine, lm *lockfile.Machine, st *store
 	var err error
 	if res.Tree, err = BuildTree(ctx, m, lm, st, o.TreeOptions); err != nil {
 		return nil, fmt.Errorf("tree: %w", err)
+	}
+	if NeedsBoot(m) {
+		if err := runBoot(ctx, res, o); err != nil {
+			return nil, fmt.Errorf("boot: %w", err)
+		}
 	}
 	if res.Manifest, err = WriteManifest(o.Cache, m, res.Tree.Tree); err != nil {
 		return nil, fmt.Errorf("manifest: %w", err)
@@ -74,10 +82,32 @@ func Build(ctx context.Context, m *plan.Machine, lm *lockfile.Machine, st *store
 	if res.Outputs, err = writeOutputs(ctx, res, o.Epoch, dir); err != nil {
 		return nil, fmt.Errorf("outputs: %w", err)
 	}
+	if wantsAppliance(m) {
+		files, err := writeAppliance(res, dir)
+		if err != nil {
+			return nil, fmt.Errorf("outputs: %w", err)
+		}
+		res.Outputs = append(res.Outputs, files...)
+	}
 	if err := writeReport(res, lm, o.Epoch, dir, o.Tool); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	return res, nil
+}
+
+// runBoot runs the boot stage and settles the times of the folders it
+// added to.
+func runBoot(ctx context.Context, res *Result, o BuildOptions) error {
+	init := o.Init
+	if init == nil {
+		init = &InitProgram{TmpDir: filepath.Join(MachineDir(o.Cache, res.Machine.Group, res.Machine.Name), "tmp")}
+	}
+	bf, err := NewBoot(res.Tree.Tree, res.Machine, o.Epoch, init).Run(ctx)
+	if err != nil {
+		return err
+	}
+	res.Boot = bf
+	return res.Tree.Tree.SettleTimes()
 }
 
 // OutcomesFile is the machine-readable record of every scriptlet run.

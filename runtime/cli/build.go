@@ -25,6 +25,7 @@ type buildFlags struct {
 	excludeDocs           bool
 	noScripts             bool
 	jobs                  int
+	init                  *stages.InitProgram // shared by the machines of one build
 }
 
 func (e *env) buildCommand() *ffcli.Command {
@@ -88,6 +89,7 @@ func (e *env) runBuild(ctx context.Context, f buildFlags) error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
+	f.init = &stages.InitProgram{Path: os.Getenv("DISCO_INIT"), TmpDir: filepath.Join(sess.cache, ".disco", "tmp")}
 	fe, _, err := e.fetchAll(ctx, sess, 6)
 	if err != nil {
 		return fmt.Errorf("fetch: %w", err)
@@ -140,7 +142,7 @@ func (e *env) buildOne(ctx context.Context, m *plan.Machine, lm *lockfile.Machin
 	if err != nil {
 		return nil, err
 	}
-	opts := stages.BuildOptions{Stop: stages.Stage(f.stage), Tool: "disco " + Version,
+	opts := stages.BuildOptions{Stop: stages.Stage(f.stage), Tool: "disco " + Version, Init: f.init,
 		TreeOptions: stages.TreeOptions{Root: root, Cache: cache, Epoch: epoch, ExcludeDocs: f.excludeDocs}}
 	if !f.noScripts {
 		opts.Scripts, opts.Generators = scriptRunners(epoch, e.scriptLog())
@@ -177,6 +179,15 @@ func (e *env) printResults(results []*stages.Result, secs []float64, root string
 		if r.Disk != "" {
 			fmt.Fprintf(e.stdout, "%s: disk %s (%s, %d partitions, %s)\n", m.ID(), rel(root, r.Disk), r.Layout.Table,
 				len(r.Layout.Partitions), humanBytes(r.DiskSize))
+		}
+		if r.Boot != nil {
+			fmt.Fprintf(e.stdout, "%s: boot kernel %s, initrd %s, cmdline %q\n", m.ID(), r.Boot.KVer, humanBytes(int64(len(r.Boot.Initrd))), r.Boot.Cmdline)
+		}
+		for _, o := range r.Outputs {
+			if o.Path == filepath.Join(stages.ApplianceDir, stages.ApplianceRun) {
+				dir := filepath.Dir(filepath.Join(filepath.Dir(r.Manifest), o.Path))
+				fmt.Fprintf(e.stdout, "%s: run the appliance: %s\n", m.ID(), rel(root, filepath.Join(dir, stages.ApplianceRun)))
+			}
 		}
 	}
 	tw := tabwriter.NewWriter(e.stderr, 2, 4, 2, ' ', 0)

@@ -26,6 +26,9 @@ func (r *reader) machine(g groupRef, sh *shared, name string) (*plan.Machine, er
 	if err := r.machineParts(m, g, sh, dir); err != nil {
 		errs = append(errs, err)
 	}
+	if err := r.bootAndTest(m, g, dir); err != nil {
+		errs = append(errs, err)
+	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
