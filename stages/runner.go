@@ -36,8 +36,8 @@ type Result struct {
 	Machine  *plan.Machine
 	Tree     *TreeResult
 	Boot     *BootFiles // nil when the machine does not boot
-	Manifest string // path of manifest.jsonl
-	Disk     string // path of disk.raw ("" when stopped earlier)
+	Manifest string     // path of manifest.jsonl
+	Disk     string     // path of disk.raw ("" when stopped earlier)
 	Layout   disk.Layout
 	DiskSize int64
 	Outputs  []OutputFile

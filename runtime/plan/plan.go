@@ -39,11 +39,11 @@ type Machine struct {
 	Attrs      []Attr      `json:"attrs"`
 	// AllowScriptletFailures names packages whose failing scriptlets are
 	// recorded but do not fail the build.
-	AllowScriptletFailures []string `json:"allow_scriptlet_failures,omitempty"`
-	Disk                   *Disk    `json:"disk,omitempty"`
-	Outputs                []Output `json:"outputs"`
-	Boot                   *Boot    `json:"boot,omitempty"`
-	Test                   *Test    `json:"test,omitempty"`
+	AllowScriptletFailures []string  `json:"allow_scriptlet_failures,omitempty"`
+	Disk                   *Disk     `json:"disk,omitempty"`
+	Outputs                []Output  `json:"outputs"`
+	Boot                   *Boot     `json:"boot,omitempty"`
+	Test                   *Test     `json:"test,omitempty"`
 	Hardware               *Hardware `json:"hardware,omitempty"`
 }
 
