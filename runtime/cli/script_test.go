@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/disco-build/disco/internal/rpmtest"
+	"github.com/disco-build/disco/stages/initramfs"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -24,12 +25,19 @@ func TestMain(m *testing.M) {
 }
 
 // TestScript runs the goldens in testdata/script. Scripts see $EXAMPLES
-// (the repository's examples folder) and a HOME of their own; the system
+// (the repository's examples folder), $DISCO_INIT (a disco-init built
+// once for all of them) and a HOME of their own; the system
 // configuration file is pointed at a path that does not exist unless a
 // script sets DISCO_SYSTEM_CONFIGURATION itself.
 func TestScript(t *testing.T) {
 	examples, err := filepath.Abs("../../examples")
 	if err != nil {
+		t.Fatal(err)
+	}
+	// One disco-init for every build in the scripts, instead of a go
+	// build per disco invocation.
+	initBin := filepath.Join(t.TempDir(), "disco-init")
+	if err := initramfs.BuildInit(context.Background(), initBin); err != nil {
 		t.Fatal(err)
 	}
 	testscript.Run(t, testscript.Params{
@@ -53,6 +61,7 @@ func TestScript(t *testing.T) {
 		},
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("EXAMPLES", examples)
+			e.Setenv("DISCO_INIT", initBin)
 			e.Setenv("HOME", filepath.Join(e.WorkDir, "home"))
 			e.Setenv("DISCO_SYSTEM_CONFIGURATION", filepath.Join(e.WorkDir, "no-system-configuration"))
 			return os.MkdirAll(filepath.Join(e.WorkDir, "home"), 0o755)
@@ -61,13 +70,19 @@ func TestScript(t *testing.T) {
 }
 
 // cmdMkrepo builds a real repository: mkrepo DIR LIST builds the packages
-// LIST describes (see rpmtest.ParseList) into DIR and runs createrepo_c.
+// LIST describes (see rpmtest.ParseList) into DIR and runs createrepo_c;
+// copy= sources are relative to the script's working folder.
 func cmdMkrepo(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 2 {
 		ts.Fatalf("usage: mkrepo DIR LIST")
 	}
 	pkgs, err := rpmtest.ParseList(ts.ReadFile(args[1]))
 	ts.Check(err)
+	for i := range pkgs {
+		for dest, src := range pkgs[i].Copies {
+			pkgs[i].Copies[dest] = ts.MkAbs(src) // relative to the script's folder
+		}
+	}
 	dir := ts.MkAbs(args[0])
 	ts.Check(rpmtest.Build(dir, pkgs))
 	ts.Check(rpmtest.CreateRepo(dir))
