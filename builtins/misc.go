@@ -88,7 +88,7 @@ func hardwareFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	}
 	h := plan.Hardware{Pos: callPos(thread), CPUs: 1, NIC: "e1000"}
 	memory := "1G"
-	order := stringList{"disk"}
+	var order stringList
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "cpus?", &h.CPUs, "memory?", &memory,
 		"nic?", &h.NIC, "boot_order?", &order); err != nil {
 		return nil, argError(err)
@@ -112,6 +112,9 @@ func hardwareFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 		}
 	}
 	h.BootOrder = []string(order)
+	if order == nil {
+		h.BootOrder = []string{"disk"}
+	}
 	return c.add(&Value{kind: "hardware", label: "hardware", pos: h.Pos, data: &h,
 		attrs: starlark.StringDict{"cpus": starlark.MakeInt(h.CPUs), "memory_mib": starlark.MakeInt(h.MemoryMiB)}}), nil
 }
