@@ -2,14 +2,15 @@
 GO ?= go
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: help deps build test lint race bench example example-repo
+.PHONY: help deps build test lint race bench example example-standin example-repo
 help: ## show this help
 	@awk -F':.*## ' '/^[a-z-]+:.*## /{printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-build: ## build bin/disco
+build: ## build bin/disco and, beside it, bin/disco-init (the initramfs /init)
 	$(GO) build -o bin/disco ./cmd/disco
+	$(GO) run ./internal/mkinit bin/disco-init
 
-test: ## run every test (goldens, oracles against rpm/dnf/e2fsprogs)
+test: real-repo ## run every test (goldens, oracles against rpm/dnf/e2fsprogs, boots of the real-package examples)
 	$(GO) test ./...
 
 lint: ## gofmt, go vet, and go.mod tidiness
@@ -26,7 +27,12 @@ bench: ## Go benchmarks (eval of 1,000 machines, parsers, writers)
 example-repo: ## build the examples' stand-in RPM repository into build/repo
 	$(GO) run ./internal/rpmtest/mkrepo examples/repo.txt build/repo
 
-example: build example-repo ## lock and build the example machines' disk images
+example: build real-repo ## build the real-package repository, then build and boot examples/boot
+	bin/disco -C examples/boot lock
+	bin/disco -C examples/boot build
+	bin/disco -C examples/boot test
+
+example-standin: build example-repo ## lock and build the stand-in examples (starlark, legacy) against build/repo
 	bin/disco -C examples/starlark lock
 	bin/disco -C examples/starlark build
 	bin/disco -C examples/legacy lock
@@ -37,7 +43,7 @@ deps: ## install the Debian/Ubuntu packages the tests and builds use (needs root
 	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_PACKAGES) >/dev/null
 
 DEB_PACKAGES = git make rpm createrepo-c dnf python3-rpm python3-dnf e2fsprogs squashfs-tools \
-	qemu-utils gdisk fdisk dosfstools mtools gnupg zstd xz-utils busybox-static cpio libcap2-bin attr file qemu-system-x86 linux-image-amd64
+	qemu-utils gdisk fdisk dosfstools mtools gnupg zstd xz-utils busybox-static cpio libcap2-bin attr file qemu-system-x86 ovmf linux-image-amd64 alien kmod
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 include bench/corpus/corpus.mk
