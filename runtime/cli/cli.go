@@ -119,7 +119,7 @@ Example:
   disco -C examples/starlark eval --machine web`),
 		FlagSet:     fs,
 		Options:     []ff.Option{ff.WithEnvVarPrefix("DISCO")},
-		Subcommands: []*ffcli.Command{e.evalCommand(), e.lockCommand(), e.fetchCommand(), e.buildCommand(), e.inspectCommand(), e.cacheCommand(), e.versionCommand()},
+		Subcommands: []*ffcli.Command{e.evalCommand(), e.lockCommand(), e.fetchCommand(), e.buildCommand(), e.testCommand(), e.inspectCommand(), e.cacheCommand(), e.versionCommand()},
 		Exec: func(_ context.Context, args []string) error {
 			if len(args) > 0 {
 				return usagef("unknown verb %q; run 'disco -h' for the verbs", args[0])
