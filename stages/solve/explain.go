@@ -67,11 +67,11 @@ func (s *solver) describeRule(id int32, visiting map[int32]bool) string {
 				return s.whyNot(l, visiting) + " needed by " + s.nevra(r.pkg)
 			}
 		}
-		return fmt.Sprintf("nothing provides %s needed by %s", r.dep, s.nevra(r.pkg))
+		return fmt.Sprintf("nothing provides %s needed by %s", r.dependency(), s.nevra(r.pkg))
 	case kindConflicts:
-		return fmt.Sprintf("package %s conflicts with %s provided by %s", s.nevra(r.pkg), r.dep, s.nevra(other()))
+		return fmt.Sprintf("package %s conflicts with %s provided by %s", s.nevra(r.pkg), r.dependency(), s.nevra(other()))
 	case kindObsoletes:
-		return fmt.Sprintf("package %s obsoletes %s provided by %s", s.nevra(r.pkg), r.dep, s.nevra(other()))
+		return fmt.Sprintf("package %s obsoletes %s provided by %s", s.nevra(r.pkg), r.dependency(), s.nevra(other()))
 	case kindSameName:
 		return fmt.Sprintf("cannot install both %s and %s", s.nevra(r.pkg), s.nevra(other()))
 	case kindBest, kindJob:
@@ -130,7 +130,7 @@ func (s *solver) reasonFor(v int32) Reason {
 		if r := s.rules[id]; r.kind == kindJob || r.kind == kindBest {
 			return Reason{Kind: "request", Spec: s.jobs[r.job].spec}
 		} else if r.kind == kindRequires && s.value[r.pkg] > 0 {
-			return Reason{Kind: "requires", By: s.pool.pkg(r.pkg).Package, Dep: r.dep}
+			return Reason{Kind: "requires", By: s.pool.pkg(r.pkg).Package, Dep: r.dependency()}
 		}
 	}
 	for _, j := range s.jobs {
@@ -146,7 +146,7 @@ func (s *solver) reasonFor(v int32) Reason {
 		}
 		for _, l := range r.lits {
 			if l == v {
-				return Reason{Kind: "requires", By: s.pool.pkg(r.pkg).Package, Dep: r.dep}
+				return Reason{Kind: "requires", By: s.pool.pkg(r.pkg).Package, Dep: r.dependency()}
 			}
 		}
 	}

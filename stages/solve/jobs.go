@@ -46,7 +46,7 @@ func (s *solver) selectSpec(spec string) (cands []int32, byName bool) {
 	if i := strings.LastIndexByte(spec, '.'); i > 0 {
 		name, arch := spec[:i], spec[i+1:]
 		if _, known := archPolicies[arch]; known || arch == "noarch" || arch == "i586" || arch == "i486" || arch == "i386" {
-			for _, v := range pl.byName[name] {
+			for _, v := range pl.named(name) {
 				if pl.pkg(v).Arch == arch {
 					cands = append(cands, v)
 				}
@@ -57,7 +57,7 @@ func (s *solver) selectSpec(spec string) (cands []int32, byName bool) {
 			}
 		}
 	}
-	if vs := pl.byName[spec]; len(vs) > 0 {
+	if vs := pl.named(spec); len(vs) > 0 {
 		return append([]int32{}, vs...), true
 	}
 	d, err := rpmver.ParseDep(spec)

@@ -263,7 +263,7 @@ func (s *solver) dislikeOldVersions(dq []int32) []int32 {
 	for _, v := range dq {
 		p := s.pool.pkg(v)
 		old := false
-		for _, q := range s.pool.byName[p.Name] {
+		for _, q := range s.pool.sameName(v) {
 			pq := s.pool.pkg(q)
 			if q == v || pq.Arch != p.Arch || pq.prio > p.prio {
 				continue

@@ -3,7 +3,7 @@ package solve
 import (
 	"fmt"
 	"path"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/disco-build/disco/stages/repo"
@@ -13,30 +13,39 @@ import (
 // pkg is a package of the pool with what the policy needs precomputed.
 type pkg struct {
 	*repo.Package
-	prio      int // dnf priority: lower wins
-	archScore int // 0 unknown, 1 noarch, else (rank+1)<<16: lower is better
+	prio      int
+	archScore int   // 0 unknown, 1 noarch, else (rank+1)<<16: lower is better
+	name      int32 // index of its name in pool.names
 }
 
-// pool is the installable universe, indexed by provides and files.
+// pool is the installable universe, indexed by names and provides; files
+// are indexed on first use, and only those that dependencies name.
 // Variable v (1-based) is pkgs[v-1].
 type pool struct {
-	pkgs     []*pkg
-	provides map[string][]provEntry
-	files    map[string][]int32
-	byName   map[string][]int32
-	cache    map[depKey][]int32
+	pkgs  []*pkg
+	names index // package name -> variables
+	prov  index         // provide name -> variables, with provD
+	provD []*rpmver.Dep // beside each entry of prov.vs: the provide
+	files map[string][]int32 // path -> owners, nil until a path is asked
+	cache map[int32][]cachedDep // by provide name: versioned and path dependencies
 }
 
-// depKey is a dependency as a map key (Pre does not change its providers).
-type depKey struct {
-	name  string
-	flags rpmver.Flags
-	evr   rpmver.EVR
+// index maps a string to the sorted variables filed under it, all in one
+// block (entries of id k are vs[start[k]:start[k+1]]).
+type index struct {
+	id    map[string]int32
+	start []int32
+	vs    []int32
 }
 
-type provEntry struct {
-	v   int32
-	dep rpmver.Dep
+// get returns the entries filed under s (capped: appending copies).
+func (x *index) get(s string) []int32 {
+	k, ok := x.id[s]
+	if !ok {
+		return nil
+	}
+	lo, hi := x.start[k], x.start[k+1]
+	return x.vs[lo:hi:hi]
 }
 
 // archPolicies lists, per machine, the installable architectures from best
@@ -75,8 +84,8 @@ func newPool(universe []*repo.Package, opts Options) (*pool, error) {
 			return nil, fmt.Errorf("solve: exclude pattern %q: %w", g, err)
 		}
 	}
-	pl := &pool{provides: map[string][]provEntry{}, files: map[string][]int32{},
-		byName: map[string][]int32{}, cache: map[depKey][]int32{}}
+	pl := &pool{cache: map[int32][]cachedDep{}}
+	block := make([]pkg, 0, len(universe))
 	for _, p := range universe {
 		sc, ok := scores[p.Arch]
 		if !ok || excluded(p.Name, opts.Exclude) {
@@ -86,30 +95,106 @@ func newPool(universe []*repo.Package, opts Options) (*pool, error) {
 		if v, ok := opts.Priorities[p.RepoID]; ok {
 			prio = v
 		}
-		pl.pkgs = append(pl.pkgs, &pkg{Package: p, prio: prio, archScore: sc})
+		block = append(block, pkg{Package: p, prio: prio, archScore: sc})
+		pl.pkgs = append(pl.pkgs, &block[len(block)-1])
 	}
 	// Number packages as libsolv numbers solvables when dnf loads the
 	// repositories: by priority (dnf's RepoDict sorts them so), ties by
 	// repository ID, each repository in its primary.xml (input) order.
 	// libsolv sorts rules and breaks policy ties by these numbers.
-	sort.SliceStable(pl.pkgs, func(i, j int) bool {
-		a, b := pl.pkgs[i], pl.pkgs[j]
+	byRepo := func(a, b *pkg) int {
 		if a.prio != b.prio {
-			return a.prio < b.prio
+			return a.prio - b.prio
 		}
-		return a.RepoID < b.RepoID
-	})
-	for i, p := range pl.pkgs {
-		v := int32(i + 1)
-		for _, d := range p.Provides {
-			pl.provides[d.Name] = append(pl.provides[d.Name], provEntry{v, d})
-		}
-		for _, f := range p.Files {
-			pl.files[f] = append(pl.files[f], v)
-		}
-		pl.byName[p.Name] = append(pl.byName[p.Name], v)
+		return strings.Compare(a.RepoID, b.RepoID)
 	}
+	if !slices.IsSortedFunc(pl.pkgs, byRepo) {
+		slices.SortStableFunc(pl.pkgs, byRepo)
+	}
+	pl.indexNames()
+	pl.indexProvides()
 	return pl, nil
+}
+
+// indexNames files every package under its name.
+func (pl *pool) indexNames() {
+	ids := make([]int32, len(pl.pkgs))
+	pl.names.id = make(map[string]int32, len(pl.pkgs)/2)
+	for i, p := range pl.pkgs {
+		ids[i] = pl.names.intern(p.Name)
+		p.name = ids[i]
+	}
+	pl.names.fill(ids, func(yield func(v int32)) {
+		for i := range pl.pkgs {
+			yield(int32(i + 1))
+		}
+	})
+}
+
+// indexProvides files every package under each name it provides; provD
+// holds, beside each entry, the provide itself (reading it through the
+// package costs more cache misses).
+func (pl *pool) indexProvides() {
+	total := 0
+	for _, p := range pl.pkgs {
+		total += len(p.Provides)
+	}
+	ids := make([]int32, 0, total)
+	pl.prov.id = make(map[string]int32, total)
+	for _, p := range pl.pkgs {
+		for _, d := range p.Provides {
+			ids = append(ids, pl.prov.intern(d.Name))
+		}
+	}
+	pl.provD = make([]*rpmver.Dep, total)
+	pl.prov.fill(ids, func(yield func(v int32)) {
+		for i, p := range pl.pkgs {
+			for range p.Provides {
+				yield(int32(i + 1))
+			}
+		}
+	})
+	// Second walk, same order: the provide index of each entry.
+	next := append([]int32{}, pl.prov.start...)
+	k := 0
+	for _, p := range pl.pkgs {
+		for j := range p.Provides {
+			id := ids[k]
+			pl.provD[next[id]] = &p.Provides[j]
+			next[id]++
+			k++
+		}
+	}
+}
+
+func (x *index) intern(s string) int32 {
+	k, ok := x.id[s]
+	if !ok {
+		k = int32(len(x.id))
+		x.id[s] = k
+	}
+	return k
+}
+
+// fill lays out the entries: the i-th variable vars yields goes under
+// ids[i]. Variables come in ascending order, so each entry list is sorted.
+func (x *index) fill(ids []int32, vars func(yield func(v int32))) {
+	x.start = make([]int32, len(x.id)+1)
+	for _, k := range ids {
+		x.start[k+1]++
+	}
+	for k := 1; k < len(x.start); k++ {
+		x.start[k] += x.start[k-1]
+	}
+	x.vs = make([]int32, len(ids))
+	next := append([]int32{}, x.start[:len(x.id)]...)
+	i := 0
+	vars(func(v int32) {
+		k := ids[i]
+		x.vs[next[k]] = v
+		next[k]++
+		i++
+	})
 }
 
 func excluded(name string, globs []string) bool {
@@ -123,25 +208,142 @@ func excluded(name string, globs []string) bool {
 
 func (pl *pool) pkg(v int32) *pkg { return pl.pkgs[v-1] }
 
+// named returns the packages called name, in variable order.
+func (pl *pool) named(name string) []int32 {
+	return pl.names.get(name)
+}
+
+// sameName returns the packages sharing v's name, v included.
+func (pl *pool) sameName(v int32) []int32 {
+	k := pl.pkg(v).name
+	lo, hi := pl.names.start[k], pl.names.start[k+1]
+	return pl.names.vs[lo:hi:hi]
+}
+
 // whatProvides returns the sorted variables whose provides (or, for a
-// path, files) satisfy the simple dependency d.
+// path, files) satisfy the simple dependency d. The slice is shared:
+// callers must not change it.
 func (pl *pool) whatProvides(d rpmver.Dep) []int32 {
-	key := depKey{d.Name, d.Flags, d.EVR}
-	if r, ok := pl.cache[key]; ok {
-		return r
+	isPath := strings.HasPrefix(d.Name, "/")
+	id, ok := pl.prov.id[d.Name]
+	switch {
+	case !ok && isPath:
+		return pl.fileOwners(d.Name)
+	case !ok:
+		return nil
+	case !isPath && unversioned(d.Flags, d.EVR):
+		// Every provide of the name matches.
+		vs := pl.prov.vs[pl.prov.start[id]:pl.prov.start[id+1]:pl.prov.start[id+1]]
+		for i := 1; i < len(vs); i++ {
+			if vs[i] == vs[i-1] { // a package providing the name twice
+				return slices.Compact(slices.Clone(vs))
+			}
+		}
+		return vs
 	}
-	var out []int32
-	for _, e := range pl.provides[d.Name] {
-		if d.Matches(e.dep) {
-			out = append(out, e.v)
+	// Versioned (or path) dependencies: the few versions each name is
+	// asked with are remembered by name.
+	seen := pl.cache[id]
+	for _, c := range seen {
+		if c.flags == d.Flags && c.evr == d.EVR {
+			return c.vs
+		}
+	}
+	out := pl.appendProviders(nil, d)
+	if len(seen) < maxVersionsCached {
+		pl.cache[id] = append(seen, cachedDep{d.Flags, d.EVR, out})
+	}
+	return out
+}
+
+// appendProviders appends to dst what whatProvides(d) returns, computed
+// afresh.
+func (pl *pool) appendProviders(dst []int32, d rpmver.Dep) []int32 {
+	n := len(dst)
+	if id, ok := pl.prov.id[d.Name]; ok {
+		for k := pl.prov.start[id]; k < pl.prov.start[id+1]; k++ {
+			v := pl.prov.vs[k]
+			e := pl.provD[k]
+			if rpmver.Overlap(d.Flags, d.EVR, e.Flags, e.EVR) && (len(dst) == n || dst[len(dst)-1] != v) {
+				dst = append(dst, v)
+			}
 		}
 	}
 	if strings.HasPrefix(d.Name, "/") {
-		out = append(out, pl.files[d.Name]...)
+		dst = append(dst, pl.fileOwners(d.Name)...)
+		dst = dst[:n+len(sortUnique(dst[n:]))]
 	}
-	out = sortUnique(out)
-	pl.cache[key] = out
-	return out
+	return dst
+}
+
+// cachedDep is the answer of whatProvides for one version of a name.
+type cachedDep struct {
+	flags rpmver.Flags
+	evr   rpmver.EVR
+	vs    []int32
+}
+
+// maxVersionsCached bounds the versions remembered per name (a linear
+// scan): names asked with more are computed each time.
+const maxVersionsCached = 16
+
+// unversioned reports whether a dependency matches every version, as
+// rpmver.Overlap reads it.
+func unversioned(f rpmver.Flags, e rpmver.EVR) bool {
+	return f&(rpmver.LT|rpmver.GT|rpmver.EQ) == 0 || e.IsZero()
+}
+
+// fileOwners returns the packages owning a path. The first call indexes
+// the files of every package, keeping only paths that some dependency
+// names (libsolv's addfileprovides does the same); other paths (a request
+// for a file) are looked up one by one.
+func (pl *pool) fileOwners(p string) []int32 {
+	if pl.files == nil {
+		pl.indexFiles()
+	}
+	if vs, ok := pl.files[p]; ok {
+		return vs
+	}
+	var vs []int32
+	for i, q := range pl.pkgs {
+		if slices.Contains(q.Files, p) {
+			vs = append(vs, int32(i+1))
+		}
+	}
+	pl.files[p] = vs
+	return vs
+}
+
+func (pl *pool) indexFiles() {
+	pl.files = map[string][]int32{}
+	for _, p := range pl.pkgs {
+		for _, l := range [...][]rpmver.Dep{p.Requires, p.Conflicts, p.Recommends, p.Supplements,
+			p.Provides, p.Obsoletes, p.Suggests, p.Enhances} {
+			for _, d := range l {
+				if d.IsRich() {
+					richPaths(d.Name, pl.files)
+				} else if strings.HasPrefix(d.Name, "/") {
+					pl.files[d.Name] = nil
+				}
+			}
+		}
+	}
+	for i, p := range pl.pkgs {
+		for _, f := range p.Files {
+			if vs, ok := pl.files[f]; ok && (len(vs) == 0 || vs[len(vs)-1] != int32(i+1)) {
+				pl.files[f] = append(vs, int32(i+1))
+			}
+		}
+	}
+}
+
+// richPaths adds to m every word of a rich dependency that is a path.
+func richPaths(s string, m map[string][]int32) {
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '(' || r == ')' }) {
+		if strings.HasPrefix(w, "/") {
+			m[w] = nil
+		}
+	}
 }
 
 // obsoletedBy returns the packages an obsoletes dep d hits: those whose
@@ -150,29 +352,22 @@ func (pl *pool) whatProvides(d rpmver.Dep) []int32 {
 // obsoleteusescolors off (only implicit, same-name obsoletes use them).
 func (pl *pool) obsoletedBy(d rpmver.Dep) []int32 {
 	var out []int32
-	for _, v := range pl.byName[d.Name] {
+	for _, v := range pl.named(d.Name) {
 		p := pl.pkg(v)
-		self := rpmver.Dep{Name: p.Name, Flags: rpmver.EQ, EVR: p.EVR}
-		if d.Matches(self) {
+		if rpmver.Overlap(d.Flags, d.EVR, rpmver.EQ, p.EVR) {
 			out = append(out, v)
 		}
 	}
 	return out
 }
 
+// sortUnique sorts s in place and drops repeats.
 func sortUnique(s []int32) []int32 {
 	if len(s) < 2 {
 		return s
 	}
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
-	j := 1
-	for i := 1; i < len(s); i++ {
-		if s[i] != s[j-1] {
-			s[j] = s[i]
-			j++
-		}
-	}
-	return s[:j]
+	slices.Sort(s)
+	return slices.Compact(s)
 }
 
 // colorMatch reports whether two packages may not be co-installed under the

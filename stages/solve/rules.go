@@ -22,10 +22,18 @@ const (
 // rule is a clause: at least one literal must hold (v installed, -v not).
 type rule struct {
 	lits []int32
+	dep  *rpmver.Dep // the dependency that made it (in its package), or nil
+	pkg  int32       // the package whose dependency made the rule
+	job  int32       // for kindJob and kindBest: index into solver.jobs
 	kind ruleKind
-	pkg  int32      // the package whose dependency made the rule
-	dep  rpmver.Dep // that dependency
-	job  int        // for kindJob: index into solver.jobs
+}
+
+// dependency returns the dependency that made the rule (zero if none).
+func (r *rule) dependency() rpmver.Dep {
+	if r.dep == nil {
+		return rpmver.Dep{}
+	}
+	return *r.dep
 }
 
 // buildRules adds the package rules for everything reachable from the
@@ -43,14 +51,9 @@ func (s *solver) buildRules() error {
 				continue
 			}
 			added[v] = true
-			next, err := s.addPkgRules(v)
-			if err != nil {
+			var err error
+			if queue, err = s.addPkgRules(v, queue); err != nil {
 				return err
-			}
-			for _, q := range next {
-				if !added[q] {
-					queue = append(queue, q)
-				}
 			}
 		}
 		return nil
@@ -69,7 +72,7 @@ func (s *solver) buildRules() error {
 			if !added[v] {
 				continue
 			}
-			for _, q := range s.pool.byName[s.pool.pkg(int32(v)).Name] {
+			for _, q := range s.pool.sameName(int32(v)) {
 				if !added[q] {
 					queue = append(queue, q)
 					grew = true
@@ -100,33 +103,42 @@ func (s *solver) buildRules() error {
 	// rules, best rules.
 	s.flushPkgRules()
 	for i := range s.jobs {
-		s.addRule(s.newRule(rule{lits: append([]int32{}, s.jobs[i].cands...), kind: kindJob, job: i}))
+		s.addRule(s.newRule(rule{lits: s.lits(s.jobs[i].cands), kind: kindJob, job: int32(i)}))
 	}
 	s.addInfarchRules(added)
 	for i, j := range s.jobs {
 		if len(j.best) < len(j.cands) {
-			s.addRule(s.newRule(rule{lits: append([]int32{}, j.best...), kind: kindBest, job: i}))
+			s.addRule(s.newRule(rule{lits: s.lits(j.best), kind: kindBest, job: int32(i)}))
 		}
 	}
 	return nil
 }
 
 // addPkgRules adds v's requires, conflicts, obsoletes and same-name rules
-// and returns the packages to visit next (providers of its requires and
-// recommends).
-func (s *solver) addPkgRules(v int32) ([]int32, error) {
+// and appends to queue the packages to visit next (providers of its
+// requires and recommends not visited yet).
+func (s *solver) addPkgRules(v int32, queue []int32) ([]int32, error) {
 	p := s.pool.pkg(v)
-	var next []int32
-	for _, d := range p.Requires {
+	visit := func(vs []int32) {
+		for _, q := range vs {
+			if !s.visited[q] {
+				queue = append(queue, q)
+			}
+		}
+	}
+	for i := range p.Requires {
+		d := &p.Requires[i]
 		if !d.IsRich() { // the common case, without intermediate clauses
-			prov := s.pool.whatProvides(d)
-			lits := make([]int32, 1, len(prov)+1)
-			lits[0] = -v
-			s.addPkgRule(s.newRule(rule{lits: append(lits, prov...), kind: kindRequires, pkg: v, dep: d}))
-			next = append(next, prov...)
+			// Computed into a scratch rule rather than through
+			// whatProvides' cache: most versioned requires are asked once.
+			tmp := s.pool.appendProviders(append(s.scratch[:0], -v), *d)
+			s.scratch = tmp
+			lits := s.lits(tmp)
+			s.addPkgRule(s.newRule(rule{lits: lits, kind: kindRequires, pkg: v, dep: d}))
+			visit(lits[1:])
 			continue
 		}
-		clauses, err := s.depClauses(d, false)
+		clauses, err := s.depClauses(*d, false)
 		if err != nil {
 			return nil, fmt.Errorf("solve: %s requires %s: %w", NEVRA(p.Package), d, err)
 		}
@@ -137,14 +149,15 @@ func (s *solver) addPkgRules(v int32) ([]int32, error) {
 			}
 			s.addPkgRule(s.newRule(rule{lits: lits, kind: kindRequires, pkg: v, dep: d}))
 			for _, l := range c {
-				if l > 0 {
-					next = append(next, l)
+				if l > 0 && !s.visited[l] {
+					queue = append(queue, l)
 				}
 			}
 		}
 	}
-	for _, d := range p.Conflicts {
-		clauses, err := s.depClauses(d, true)
+	for i := range p.Conflicts {
+		d := &p.Conflicts[i]
+		clauses, err := s.depClauses(*d, true)
 		if err != nil {
 			return nil, fmt.Errorf("solve: %s conflicts %s: %w", NEVRA(p.Package), d, err)
 		}
@@ -159,25 +172,26 @@ func (s *solver) addPkgRules(v int32) ([]int32, error) {
 			s.addPkgRule(s.newRule(rule{lits: lits, kind: kindConflicts, pkg: v, dep: d}))
 		}
 	}
-	for _, d := range p.Obsoletes {
-		for _, q := range s.pool.obsoletedBy(d) {
+	for i := range p.Obsoletes {
+		d := &p.Obsoletes[i]
+		for _, q := range s.pool.obsoletedBy(*d) {
 			if q != v {
-				s.addPkgRule(s.newRule(rule{lits: []int32{-v, -q}, kind: kindObsoletes, pkg: v, dep: d}))
+				s.addPkgRule(s.newRule(rule{lits: s.lits2(-v, []int32{-q}), kind: kindObsoletes, pkg: v, dep: d}))
 			}
 		}
 	}
-	for _, q := range s.pool.byName[p.Name] {
+	for _, q := range s.pool.sameName(v) {
 		// Each pair once: when the second of the two is visited.
 		if q != v && s.visited[q] && colorMatch(p, s.pool.pkg(q)) {
-			s.addPkgRule(s.newRule(rule{lits: []int32{-v, -q}, kind: kindSameName, pkg: v}))
+			s.addPkgRule(s.newRule(rule{lits: s.lits2(-v, []int32{-q}), kind: kindSameName, pkg: v}))
 		}
 	}
 	for _, d := range p.Recommends {
 		if !d.IsRich() {
-			next = append(next, s.pool.whatProvides(d)...)
+			visit(s.pool.whatProvides(d))
 		}
 	}
-	return next, nil
+	return queue, nil
 }
 
 // depClauses returns the clauses (without the owner literal) that make a
@@ -214,17 +228,17 @@ func (s *solver) depClauses(d rpmver.Dep, conflict bool) ([][]int32, error) {
 // on a dnf testcase shows a job selecting only the x86_64 package of a
 // name leaves that name's infarch rules on).
 func (s *solver) addInfarchRules(added []bool) {
-	done := map[string]bool{}
+	done := make([]bool, len(s.pool.names.id))
 	for v := 1; v < len(added); v++ {
 		if !added[v] {
 			continue
 		}
-		name := s.pool.pkg(int32(v)).Name
+		name := s.pool.pkg(int32(v)).name
 		if done[name] {
 			continue
 		}
 		done[name] = true
-		rules := s.infarchRules(s.pool.byName[name], added)
+		rules := s.infarchRules(s.pool.sameName(int32(v)), added)
 		exempt := false
 		for _, r := range rules {
 			exempt = exempt || s.jobCands[-r[0]]
@@ -271,6 +285,33 @@ func (s *solver) infarchRules(group []int32, added []bool) [][]int32 {
 
 // sameNameExpand also visits every package sharing a name with a visited one.
 var sameNameExpand = true
+
+// lits returns a copy of l carved from a shared block (rules hold
+// millions of literals; one allocation each would dominate).
+func (s *solver) lits(l []int32) []int32 {
+	out := s.litBlock(len(l))
+	copy(out, l)
+	return out
+}
+
+// lits2 is lits of first followed by rest.
+func (s *solver) lits2(first int32, rest []int32) []int32 {
+	out := s.litBlock(len(rest) + 1)
+	out[0] = first
+	copy(out[1:], rest)
+	return out
+}
+
+// litBlock returns n literals of the block, capped so that appending to
+// them cannot run into the next rule's.
+func (s *solver) litBlock(n int) []int32 {
+	if len(s.litSlab) < n {
+		s.litSlab = make([]int32, max(n, 1<<16))
+	}
+	out := s.litSlab[:n:n]
+	s.litSlab = s.litSlab[n:]
+	return out
+}
 
 // newRule allocates rules in blocks: a resolution makes hundreds of
 // thousands of them.

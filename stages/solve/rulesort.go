@@ -13,47 +13,98 @@ func (s *solver) addPkgRule(r *rule) {
 // Rules with equal keys are identical to libsolv (it keeps one), so an
 // unstable (but deterministic) sort will do.
 func (s *solver) flushPkgRules() {
-	type entry struct {
-		key ruleKey
-		r   *rule
-	}
-	es := make([]entry, len(s.pending))
-	for i, r := range s.pending {
-		lits := r.lits
-		if r.dep.IsRich() {
-			// libsolv's clauses from rich dependencies (cplxdeps) hold
-			// all their literals, the owner's included, in ascending
-			// order: the first is not always the owner.
-			lits = append([]int32{}, lits...)
-			slices.Sort(lits)
+	rules := s.pending
+	// libsolv's clauses from rich dependencies (cplxdeps) hold all their
+	// literals, the owner's included, in ascending order: the first is not
+	// always the owner. Those few are sorted aside.
+	sortedLits := map[int32][]int32{}
+	keyOf := func(i int32) ruleKey {
+		if l, ok := sortedLits[i]; ok {
+			return libsolvKey(l)
 		}
-		es[i] = entry{libsolvKey(lits), r}
+		return libsolvKey(rules[i].lits)
+	}
+	first := make([]int32, len(rules))
+	for i, r := range rules {
+		if r.dep != nil && r.dep.IsRich() {
+			sortedLits[int32(i)] = slices.Sorted(slices.Values(r.lits))
+		}
+		first[i] = keyOf(int32(i)).p
 	}
 	// Bucket by first literal (a counting sort: there are hundreds of
 	// thousands of rules), then sort each small bucket fully.
 	n := int32(len(s.pool.pkgs))
 	start := make([]int32, 2*n+2)
-	for _, e := range es {
-		start[e.key.p+n+1]++
+	for _, p := range first {
+		start[p+n+1]++
 	}
 	for i := 1; i < len(start); i++ {
 		start[i] += start[i-1]
 	}
-	sorted := make([]entry, len(es))
+	order := make([]int32, len(rules))
 	next := append([]int32{}, start...)
-	for _, e := range es {
-		sorted[next[e.key.p+n]] = e
-		next[e.key.p+n]++
+	for i, p := range first {
+		order[next[p+n]] = int32(i)
+		next[p+n]++
 	}
+	type entry struct {
+		key ruleKey
+		i   int32
+	}
+	var bucket []entry
 	for b := 0; b+1 < len(start); b++ {
-		if bucket := sorted[start[b]:start[b+1]]; len(bucket) > 1 {
-			slices.SortFunc(bucket, func(a, b entry) int { return int(a.key.cmp(b.key)) })
+		idx := order[start[b]:start[b+1]]
+		if len(idx) < 2 {
+			continue
+		}
+		bucket = bucket[:0]
+		for _, i := range idx {
+			bucket = append(bucket, entry{keyOf(i), i})
+		}
+		slices.SortFunc(bucket, func(a, b entry) int { return int(a.key.cmp(b.key)) })
+		for k, e := range bucket {
+			idx[k] = e.i
 		}
 	}
-	for _, e := range sorted {
-		s.addRule(e.r)
+	s.reserve(rules)
+	for _, i := range order {
+		s.addRule(rules[i])
 	}
 	s.pending = nil
+}
+
+// reserve sizes the owner and watch lists for rules about to be added, in
+// one block each instead of one growing slice per package and literal.
+func (s *solver) reserve(rules []*rule) {
+	owners := make([]int32, len(s.byOwner))
+	watches := make([]int32, len(s.watches))
+	for _, r := range rules {
+		if r.pkg > 0 {
+			owners[r.pkg]++
+		}
+		if len(r.lits) > 1 {
+			watches[litIndex(r.lits[0])]++
+			watches[litIndex(r.lits[1])]++
+		}
+	}
+	carve(s.byOwner, owners)
+	carve(s.watches, watches)
+}
+
+// carve gives each empty list of lists room for n[i] more entries.
+func carve(lists [][]int32, n []int32) {
+	total := 0
+	for _, k := range n {
+		total += int(k)
+	}
+	block := make([]int32, total)
+	for i, k := range n {
+		if k == 0 || len(lists[i]) > 0 {
+			continue
+		}
+		lists[i] = block[:0:k]
+		block = block[k:]
+	}
 }
 
 // ruleKey is a rule as libsolv stores it: first literal p, and either a

@@ -20,6 +20,8 @@ type solver struct {
 	byOwner    [][]int32 // by variable: rules holding -v as owner literal
 	armed      bitset    // rules whose owner is installed (or that have none)
 	slab       []rule    // preallocated rules
+	litSlab    []int32   // preallocated literals of rules
+	scratch    []int32   // a rule being built
 	noInfarch  bool      // leave out the multilib rules
 	hasInfarch bool      // some multilib rule was added
 	added      []bool

@@ -120,7 +120,7 @@ func (s *solver) chooseWeak(dq []int32, why int32) step {
 // testsolv on dnf's debugdata shows echo.i686 with Supplements met left
 // out while echo.x86_64 is installed, and installed once renamed.
 func (s *solver) nameInstalled(v int32) bool {
-	for _, q := range s.pool.byName[s.pool.pkg(v).Name] {
+	for _, q := range s.pool.sameName(v) {
 		if q != v && s.value[q] > 0 {
 			return true
 		}
