@@ -23,10 +23,10 @@ type pkg struct {
 // Variable v (1-based) is pkgs[v-1].
 type pool struct {
 	pkgs  []*pkg
-	names index // package name -> variables
-	prov  index         // provide name -> variables, with provD
-	provD []*rpmver.Dep // beside each entry of prov.vs: the provide
-	files map[string][]int32 // path -> owners, nil until a path is asked
+	names index                 // package name -> variables
+	prov  index                 // provide name -> variables, with provD
+	provD []*rpmver.Dep         // beside each entry of prov.vs: the provide
+	files map[string][]int32    // path -> owners, nil until a path is asked
 	cache map[int32][]cachedDep // by provide name: versioned and path dependencies
 }
 
