@@ -11,38 +11,37 @@ const TailLines = 30
 
 // console consumes the guest's serial output: it drops carriage returns,
 // copies the rest to out, keeps the last TailLines lines, and finds the
-// first line containing expect. A line is matched as soon as it holds
-// expect, before its newline arrives, so prompts without one ("login: ")
-// can be waited for. Matching and the tail see lines without terminal
-// escape sequences.
+// first line containing expect. An unfinished line holding expect is
+// pending: the caller matches it with flush when no more output comes
+// (a prompt such as "login: " has no newline), so a line arriving in
+// pieces is reported whole. Matching and the tail see lines without
+// terminal escape sequences.
 type console struct {
 	expect  string
-	out     io.Writer // may be nil
+	out     io.Writer // may be nil; its errors are ignored
 	partial []byte
 	tail    []string // ring of complete lines, oldest first once full
 	next    int
 	matched bool
 	line    string
-	werr    error // the first error from out; output stops going there
 }
 
 func newConsole(expect string, out io.Writer) *console {
 	return &console{expect: expect, out: out}
 }
 
-// write takes the next chunk of output and reports whether it completed
-// the first match.
+// write takes the next chunk of output and reports whether a line it
+// completed is the first match.
 func (c *console) write(p []byte) bool {
 	p = bytes.ReplaceAll(p, []byte{'\r'}, nil)
-	if c.out != nil && c.werr == nil {
-		_, c.werr = c.out.Write(p)
+	if c.out != nil {
+		c.out.Write(p)
 	}
 	was := c.matched
 	for len(p) > 0 {
 		i := bytes.IndexByte(p, '\n')
 		if i < 0 {
 			c.partial = append(c.partial, p...)
-			c.check(string(c.partial))
 			break
 		}
 		c.partial = append(c.partial, p[:i]...)
@@ -53,6 +52,22 @@ func (c *console) write(p []byte) bool {
 		p = p[i+1:]
 	}
 	return c.matched && !was
+}
+
+// pending says whether the unfinished line holds expect (and nothing
+// matched yet).
+func (c *console) pending() bool {
+	return !c.matched && len(c.partial) > 0 && strings.Contains(clean(string(c.partial)), c.expect)
+}
+
+// flush matches the unfinished line if it is pending, and reports
+// whether it did.
+func (c *console) flush() bool {
+	if !c.pending() {
+		return false
+	}
+	c.check(string(c.partial))
+	return true
 }
 
 func (c *console) check(raw string) {

@@ -3,9 +3,11 @@ package vmtest
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestConsoleMatch(t *testing.T) {
@@ -13,14 +15,20 @@ func TestConsoleMatch(t *testing.T) {
 	c := newConsole("disco-marker: web", &out)
 	// The line arrives in pieces, with CRLF and colour around it.
 	chunks := []string{"Booting\r\n[  OK  ] Started\r\n", "\x1b[0;32mdisco-mar", "ker: web up\x1b[0m\r", "\nafter\r\n"}
-	var fired []int
+	var fired, pending []int
 	for i, ch := range chunks {
 		if c.write([]byte(ch)) {
 			fired = append(fired, i)
 		}
+		if c.pending() {
+			pending = append(pending, i)
+		}
 	}
-	if !slices.Equal(fired, []int{2}) {
-		t.Errorf("match reported on chunks %v, want once, on chunk 2 (before the newline)", fired)
+	if !slices.Equal(pending, []int{2}) {
+		t.Errorf("pending after chunks %v, want 2 (the text is there, the newline not yet)", pending)
+	}
+	if !slices.Equal(fired, []int{3}) {
+		t.Errorf("match reported on chunks %v, want once, on chunk 3 (with the newline)", fired)
 	}
 	if c.line != "disco-marker: web up" {
 		t.Errorf("line = %q", c.line)
@@ -38,9 +46,18 @@ func TestConsoleNoMatchAcrossLines(t *testing.T) {
 	if c.write([]byte("a\nb\n")) || c.matched {
 		t.Error("matched across a line break")
 	}
-	// A prompt without a newline matches.
-	if !c.write([]byte("login: ab")) || c.line != "login: ab" {
-		t.Errorf("prompt not matched: %q", c.line)
+	// A prompt without a newline is pending until flushed.
+	if c.write([]byte("login: a")) || c.pending() || c.flush() {
+		t.Error("a line without the text is pending")
+	}
+	if c.write([]byte("b")) || !c.pending() || c.matched {
+		t.Error("the unfinished line holding the text is not pending")
+	}
+	if !c.flush() || c.line != "login: ab" || c.pending() || c.flush() {
+		t.Errorf("prompt not matched once: %q", c.line)
+	}
+	if c.write([]byte("\nab\n")) {
+		t.Error("matched twice")
 	}
 }
 
@@ -87,5 +104,36 @@ func TestBootErrorMessage(t *testing.T) {
 	e.Tail = nil
 	if !strings.HasSuffix(e.Error(), "the console stayed empty") {
 		t.Errorf("%q", e.Error())
+	}
+}
+
+// TestReadPrompt: a prompt that never gets its newline is matched once the
+// console has been quiet for a moment, with the time its text showed; a
+// line arriving in pieces is reported whole.
+func TestReadPrompt(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	c := newConsole("login:", nil)
+	matched := make(chan match, 1)
+	done := make(chan struct{})
+	start := time.Now()
+	go func() {
+		defer close(done)
+		read(r, c, start, matched)
+	}()
+	w.Write([]byte("Debian GNU/Linux 12 web ttyS0\n\nweb log"))
+	time.Sleep(50 * time.Millisecond)
+	w.Write([]byte("in: "))
+	m := <-matched
+	if m.line != "web login: " || m.after <= 0 || m.after > time.Since(start)-promptWait/2 {
+		t.Errorf("match %q after %v", m.line, m.after)
+	}
+	w.Close()
+	<-done
+	if got := c.lastLines(); !slices.Equal(got, []string{"Debian GNU/Linux 12 web ttyS0", "", "web login: "}) {
+		t.Errorf("tail %q", got)
 	}
 }

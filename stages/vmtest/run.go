@@ -1,6 +1,7 @@
 package vmtest
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -126,16 +127,7 @@ func boot(ctx context.Context, res *Result, o Options, monitor string, con *cons
 	readDone := make(chan struct{})
 	go func() {
 		defer close(readDone)
-		buf := make([]byte, 32<<10)
-		for {
-			n, err := r.Read(buf)
-			if n > 0 && con.write(buf[:n]) {
-				matched <- match{time.Since(start), con.line}
-			}
-			if err != nil {
-				return
-			}
-		}
+		read(r, con, start, matched)
 	}()
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
@@ -184,14 +176,47 @@ func boot(ctx context.Context, res *Result, o Options, monitor string, con *cons
 	return nil
 }
 
+// promptWait is how long an unfinished console line holding the text may
+// wait for the rest of it before it is matched as it is.
+const promptWait = 300 * time.Millisecond
+
+// read feeds the console from r until the end, sending the first match
+// with the time since start at which its text showed.
+func read(r *os.File, con *console, start time.Time, matched chan<- match) {
+	buf := make([]byte, 32<<10)
+	var seen time.Duration // when the pending line's text showed
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			was := con.pending()
+			if con.write(buf[:n]) {
+				matched <- match{cmp.Or(seen, time.Since(start)), con.line}
+			}
+			if !was && con.pending() {
+				seen = time.Since(start)
+				r.SetReadDeadline(time.Now().Add(promptWait))
+			}
+		}
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			r.SetReadDeadline(time.Time{})
+			err = nil
+		}
+		if (err != nil || n == 0) && con.flush() {
+			matched <- match{seen, con.line}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
 // stop asks the guest to power off through qemu's monitor (ACPI) and
 // kills qemu if it is still running after grace.
 func stop(monitor string, grace time.Duration, exited <-chan error, kill func()) {
 	if monitor != "" {
 		if c, err := net.DialTimeout("unix", monitor, time.Second); err == nil {
 			defer c.Close()
-			c.SetWriteDeadline(time.Now().Add(time.Second))
-			c.Write([]byte("system_powerdown\n"))
+			powerdown(c)
 		}
 	}
 	t := time.NewTimer(grace)
@@ -201,6 +226,24 @@ func stop(monitor string, grace time.Duration, exited <-chan error, kill func())
 	case <-t.C:
 		kill()
 	}
+}
+
+// powerdown sends the monitor's system_powerdown command once it has
+// shown its prompt: the monitor drops what comes before. The connection
+// must stay open until the command has run.
+func powerdown(c net.Conn) error {
+	c.SetDeadline(time.Now().Add(time.Second))
+	var seen []byte
+	buf := make([]byte, 512)
+	for !bytes.Contains(seen, []byte("(qemu) ")) {
+		n, err := c.Read(buf)
+		if err != nil {
+			return err
+		}
+		seen = append(seen, buf[:n]...)
+	}
+	_, err := c.Write([]byte("system_powerdown\n"))
+	return err
 }
 
 // tee copies the console to the log, remembering the log's first error,
