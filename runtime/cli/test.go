@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -19,10 +20,10 @@ import (
 	"github.com/peterbourgon/ff/v3/ffcli"
 )
 
-// The files disco build leaves for disco test, in the machine folder.
+// The disk disco build leaves for disco test, and the console log disco
+// test leaves, in the machine folder.
 const (
 	testDisk       = "disk.raw"
-	testAppliance  = "appliance" // vmlinuz, initrd.img, root.img, cmdline
 	testConsoleLog = "test-console.log"
 	defaultTestSec = 120 // expect()'s default timeout
 )
@@ -156,6 +157,9 @@ func (e *env) runTest(ctx context.Context, f testFlags, names []string) error {
 	tested := 0
 	for _, m := range machines {
 		c, err := testCaseFor(m, cache, root, f)
+		if err == nil {
+			e.warnStale(m, cache)
+		}
 		var skip *skipError
 		switch {
 		case errors.As(err, &skip) && !named:
@@ -256,10 +260,11 @@ func testCaseFor(m *plan.Machine, cache, root string, f testFlags) (testCase, er
 		c.cmdline = m.Boot.Cmdline
 		need = []string{o.Disk}
 	case "appliance":
-		a := filepath.Join(dir, testAppliance)
+		a := filepath.Join(dir, stages.ApplianceDir)
 		o.Kind = vmtest.Appliance
-		o.Kernel, o.Initrd, o.Root = filepath.Join(a, "vmlinuz"), filepath.Join(a, "initrd.img"), filepath.Join(a, "root.img")
-		need = []string{o.Kernel, o.Initrd, o.Root, filepath.Join(a, "cmdline")}
+		o.Kernel, o.Initrd = filepath.Join(a, stages.ApplianceKernel), filepath.Join(a, stages.ApplianceInitrd)
+		o.Root = filepath.Join(a, stages.ApplianceRoot)
+		need = []string{o.Kernel, o.Initrd, o.Root, filepath.Join(a, stages.ApplianceCmdline)}
 	default:
 		return c, plan.Errorf(m.Boot.Pos, "machine %s: disco test cannot boot loader %q", m.ID(), m.Boot.Loader)
 	}
@@ -278,6 +283,24 @@ func testCaseFor(m *plan.Machine, cache, root string, f testFlags) (testCase, er
 	}
 	c.opts = o
 	return c, nil
+}
+
+// warnStale warns when the machine's plan changed since its outputs were
+// built (the report records the plan digest): the old image is tested.
+func (e *env) warnStale(m *plan.Machine, cache string) {
+	b, err := os.ReadFile(filepath.Join(stages.MachineDir(cache, m.Group, m.Name), stages.ReportJSON))
+	if err != nil {
+		return
+	}
+	var built struct {
+		PlanDigest string `json:"plan_digest"`
+	}
+	now, err := m.Digest()
+	if json.Unmarshal(b, &built) != nil || err != nil || built.PlanDigest == "" || built.PlanDigest == now {
+		return
+	}
+	e.log.Warn("the plan changed since disco build; testing the image built before", "machine", m.ID(),
+		"built", built.PlanDigest, "now", now)
 }
 
 // testResult is one machine's line of --format json.
