@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -35,7 +37,8 @@ type loadedRepo struct {
 	src       repo.Source
 	repo      *repo.Repo
 	repomd    string // sha256 of repomd.xml
-	filelists bool
+	filelists bool   // file lists were loaded, for the paths in paths
+	paths     map[string]bool
 }
 
 // NewResolver returns a resolve stage for the config root (absolute) whose
@@ -69,10 +72,8 @@ func (r *Resolver) Resolve(ctx context.Context, m *plan.Machine, prev *lockfile.
 	}
 	universe := pin(collect(repos), prev, update)
 	names := requestNames(m)
-	if needFilelists(universe, names) {
-		if err := r.loadFilelists(ctx, repos); err != nil {
-			return nil, err
-		}
+	if err := r.loadFilelists(ctx, repos, universe, names); err != nil {
+		return nil, err
 	}
 	res, err := solve.Resolve(ctx, universe, solve.Request{Install: names}, solve.Options{
 		Arch:       m.Arch,
@@ -172,14 +173,49 @@ func readRepoMD(ctx context.Context, src repo.Source) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(rc, 64<<20))
 }
 
-func (r *Resolver) loadFilelists(ctx context.Context, repos []*loadedRepo) error {
+// loadFilelists loads the file lists a resolution needs: every
+// repository's when a requested path or a file dependency is in no
+// primary file list, else only those of repositories loaded so before.
+// Of each list only the paths the resolution may look up are kept
+// (solve.FilePaths): the answer is the one complete lists give, without
+// holding a million paths of a large repository.
+func (r *Resolver) loadFilelists(ctx context.Context, repos []*loadedRepo, universe []*repo.Package, names []string) error {
+	byID := map[string]*loadedRepo{}
 	for _, lr := range repos {
-		if lr.filelists {
+		byID[lr.cfg.ID] = lr
+	}
+	complete := func(p *repo.Package) bool {
+		lr := byID[p.RepoID]
+		return p.FilesComplete || lr != nil && lr.filelists
+	}
+	need := false
+	if !slices.ContainsFunc(universe, complete) {
+		need = needFilelists(universe, names)
+		if !need {
+			return nil
+		}
+	}
+	want := solve.FilePaths(universe, names)
+	for _, lr := range repos {
+		if !need && !lr.filelists {
 			continue
 		}
-		if err := lr.repo.LoadFilelists(ctx, lr.src); err != nil {
+		missing := map[string]bool{}
+		for p := range want {
+			if !lr.paths[p] {
+				missing[p] = true
+			}
+		}
+		if lr.filelists && len(missing) == 0 {
+			continue
+		}
+		if err := lr.repo.LoadFilelistsFor(ctx, lr.src, missing); err != nil {
 			return fmt.Errorf("repo %s: %w", lr.cfg.ID, err)
 		}
+		if lr.paths == nil {
+			lr.paths = map[string]bool{}
+		}
+		maps.Copy(lr.paths, missing)
 		lr.filelists = true
 	}
 	return nil
@@ -232,9 +268,6 @@ func pin(universe []*repo.Package, prev *lockfile.Machine, update []string) []*r
 func needFilelists(universe []*repo.Package, names []string) bool {
 	have := map[string]bool{}
 	for _, p := range universe {
-		if p.FilesComplete {
-			return false
-		}
 		for _, f := range p.Files {
 			have[f] = true
 		}

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/disco-build/disco/stages/rpmver"
@@ -14,10 +15,12 @@ import (
 // Layout: a string table (count, then length-prefixed bytes; every string
 // of the packages once), then the packages, each a fixed sequence of
 // uvarints: string-table indexes, integers, list lengths. Decoding makes one
-// string of the whole table and one block of Deps, so it allocates little.
+// string of the whole table (strings are slices of it, found by offset) and
+// one block of Deps, so it allocates little.
 
-// codecVersion changes whenever the layout below changes.
-const codecVersion = 1
+// codecVersion changes whenever the layout below (or the cache file's
+// header) changes.
+const codecVersion = 2
 
 // codecFields is the number of fields of Package the codec writes (EVR
 // counted as its four); a test
@@ -121,9 +124,13 @@ func depLists(p *Package) [8]*[]rpmver.Dep {
 // decoder reads the encoding; the first error sticks.
 type decoder struct {
 	b    []byte
-	strs []string
+	all  string   // the string table
+	off  []uint32 // string i is all[off[i]:off[i+1]]
 	err  error
 	deps []rpmver.Dep // block the dep lists are carved from
+	// files, when set, keeps of each package's Files only these paths
+	// (copied out of the table, so that it can be freed).
+	files map[string]bool
 }
 
 var errCodec = errors.New("corrupt cache encoding")
@@ -168,11 +175,11 @@ func (d *decoder) count() int {
 
 func (d *decoder) str() string {
 	i := d.uint()
-	if i >= uint64(len(d.strs)) {
+	if i+1 >= uint64(len(d.off)) {
 		d.fail()
 		return ""
 	}
-	return d.strs[i]
+	return d.all[d.off[i]:d.off[i+1]]
 }
 
 func (d *decoder) bool() bool { return d.uint() != 0 }
@@ -181,8 +188,12 @@ func (d *decoder) evr() rpmver.EVR {
 	return rpmver.EVR{Epoch: int(d.int()), HasEpoch: d.bool(), Version: d.str(), Release: d.str()}
 }
 
-func decodePackages(b []byte) ([]*Package, error) {
-	d := &decoder{b: b}
+func decodePackages(b []byte) ([]*Package, error) { return decodeFiltered(b, nil) }
+
+// decodeFiltered decodes packages; with files set, each keeps only those
+// of its Files.
+func decodeFiltered(b []byte, files map[string]bool) ([]*Package, error) {
+	d := &decoder{b: b, files: files}
 	d.table()
 	n := d.count()
 	pkgs := make([]*Package, n)
@@ -200,36 +211,32 @@ func decodePackages(b []byte) ([]*Package, error) {
 	return pkgs, nil
 }
 
-// table reads the string table into one string and slices of it.
+// table reads the string table into one string and the offsets of its
+// strings.
 func (d *decoder) table() {
 	n := d.count()
-	lens := make([]int, n)
+	d.off = make([]uint32, n+1)
 	start := d.b
 	total := 0
-	for i := range lens {
+	for i := 0; i < n; i++ {
 		l := d.count()
-		lens[i] = l
-		if l > len(d.b) {
+		if l > len(d.b) || total+l > math.MaxUint32 {
 			d.fail()
 			return
 		}
 		d.b = d.b[l:]
 		total += l
+		d.off[i+1] = uint32(total)
 	}
 	// Copy the string bytes (without their length prefixes) into one
 	// string; strings.Builder hands over its buffer without a copy.
 	var all strings.Builder
 	all.Grow(total)
-	for _, l := range lens {
+	for i := 0; i < n; i++ {
+		l := int(d.off[i+1] - d.off[i])
 		_, k := binary.Uvarint(start)
 		all.Write(start[k : k+l])
 		start = start[k+l:]
 	}
-	s := all.String()
-	d.strs = make([]string, n)
-	off := 0
-	for i, l := range lens {
-		d.strs[i] = s[off : off+l]
-		off += l
-	}
+	d.all = all.String()
 }

@@ -1,6 +1,10 @@
 package repo
 
-import "github.com/disco-build/disco/stages/rpmver"
+import (
+	"strings"
+
+	"github.com/disco-build/disco/stages/rpmver"
+)
 
 func (d *decoder) pkg(p *Package) {
 	p.Name = d.str()
@@ -17,6 +21,10 @@ func (d *decoder) pkg(p *Package) {
 	for _, l := range depLists(p) {
 		*l = d.depList()
 	}
+	if d.files != nil {
+		d.filteredFiles(p)
+		return
+	}
 	if n := d.count(); n > 0 {
 		p.Files = make([]string, n)
 		for i := range p.Files {
@@ -28,6 +36,34 @@ func (d *decoder) pkg(p *Package) {
 		p.FileTypes = make([]FileType, len(p.Files))
 		for i := range p.FileTypes {
 			p.FileTypes[i] = FileType(d.uint())
+		}
+	}
+}
+
+// filteredFiles reads a package's files keeping only those in d.files.
+func (d *decoder) filteredFiles(p *Package) {
+	var kept []int
+	n := d.count()
+	for i := 0; i < n; i++ {
+		if f := d.str(); d.files[f] {
+			p.Files = append(p.Files, strings.Clone(f))
+			kept = append(kept, i)
+		}
+	}
+	p.FilesComplete = d.bool()
+	if !d.bool() {
+		return
+	}
+	for i, k := 0, 0; i < n; i++ {
+		t := FileType(d.uint())
+		if k < len(kept) && kept[k] == i {
+			if t != FilePlain && p.FileTypes == nil {
+				p.FileTypes = make([]FileType, len(kept))
+			}
+			if p.FileTypes != nil {
+				p.FileTypes[k] = t
+			}
+			k++
 		}
 	}
 }

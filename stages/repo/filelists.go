@@ -3,6 +3,7 @@ package repo
 import (
 	"fmt"
 	"io"
+	"slices"
 )
 
 // ReadFilelists reads a decompressed filelists.xml from r and sets the full
@@ -29,6 +30,72 @@ func readFilelists(r io.Reader, name string) ([]*Package, error) {
 
 // applyFilelists copies the file lists of lists onto pkgs.
 func applyFilelists(name string, lists, pkgs []*Package) error {
+	found, err := matchFilelists(name, lists, pkgs)
+	if err != nil {
+		return err
+	}
+	for i, p := range pkgs {
+		p.Files, p.FileTypes, p.FilesComplete = found[i].Files, found[i].FileTypes, true
+	}
+	return nil
+}
+
+// mergeFilelists adds to each of pkgs the files its entry of lists has
+// and it lacks.
+func mergeFilelists(name string, lists, pkgs []*Package) error {
+	found, err := matchFilelists(name, lists, pkgs)
+	if err != nil {
+		return err
+	}
+	for i, p := range pkgs {
+		for j, f := range found[i].Files {
+			if slices.Contains(p.Files, f) {
+				continue
+			}
+			t := FilePlain
+			if found[i].FileTypes != nil {
+				t = found[i].FileTypes[j]
+			}
+			addFile(p, f, t)
+		}
+	}
+	return nil
+}
+
+// keepFiles drops from each package the files not in files.
+func keepFiles(pkgs []*Package, files map[string]bool) {
+	for _, p := range pkgs {
+		var fs []string
+		var ts []FileType
+		for i, f := range p.Files {
+			if !files[f] {
+				continue
+			}
+			fs = append(fs, f)
+			if p.FileTypes != nil {
+				ts = append(ts, p.FileTypes[i])
+			}
+		}
+		p.Files, p.FileTypes = fs, ts
+	}
+}
+
+// matchFilelists returns, for each of pkgs, its entry of lists.
+func matchFilelists(name string, lists, pkgs []*Package) ([]*Package, error) {
+	// The two files list packages in the same order unless pkgs was
+	// filtered: then no map is needed.
+	if len(lists) == len(pkgs) {
+		same := true
+		for i, p := range pkgs {
+			if l := lists[i]; l.Checksum != p.Checksum || !sameNEVRA(l, p) {
+				same = false
+				break
+			}
+		}
+		if same {
+			return lists, nil
+		}
+	}
 	byID := make(map[string][]*Package, len(lists))
 	for _, l := range lists {
 		byID[l.Checksum] = append(byID[l.Checksum], l)
@@ -37,21 +104,22 @@ func applyFilelists(name string, lists, pkgs []*Package) error {
 	for i, p := range pkgs {
 		cands := byID[p.Checksum]
 		for j, l := range cands {
-			if l.Name == p.Name && l.Arch == p.Arch && l.Epoch == p.Epoch && l.Version == p.Version && l.Release == p.Release {
+			if sameNEVRA(l, p) {
 				found[i] = l
 				byID[p.Checksum] = append(cands[:j:j], cands[j+1:]...)
 				break
 			}
 		}
 		if found[i] == nil {
-			return fmt.Errorf("%s: package %s-%s-%s.%s (pkgid %s) is missing",
+			return nil, fmt.Errorf("%s: package %s-%s-%s.%s (pkgid %s) is missing",
 				name, p.Name, p.Version, p.Release, p.Arch, p.Checksum)
 		}
 	}
-	for i, p := range pkgs {
-		p.Files, p.FileTypes, p.FilesComplete = found[i].Files, found[i].FileTypes, true
-	}
-	return nil
+	return found, nil
+}
+
+func sameNEVRA(a, b *Package) bool {
+	return a.Name == b.Name && a.Arch == b.Arch && a.Epoch == b.Epoch && a.Version == b.Version && a.Release == b.Release
 }
 
 // filelistsParser reuses the primary parser's package handling for the

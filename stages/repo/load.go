@@ -65,7 +65,7 @@ func Load(ctx context.Context, cfg *Config, src Source, opts Options) (*Repo, er
 		return nil, fmt.Errorf("repo %s: %s has no primary metadata", cfg.ID, repomdPath)
 	}
 	r := &Repo{ID: cfg.ID, MD: md, cache: opts.Cache}
-	pkgs, cached, err := r.loadData(ctx, src, prim, ReadPrimary)
+	pkgs, cached, err := r.loadData(ctx, src, prim, ReadPrimary, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -91,11 +91,34 @@ func (r *Repo) LoadFilelists(ctx context.Context, src Source) error {
 	if fl == nil {
 		return fmt.Errorf("repo %s: %s has no filelists metadata", r.ID, repomdPath)
 	}
-	lists, _, err := r.loadData(ctx, src, fl, readFilelists)
+	lists, _, err := r.loadData(ctx, src, fl, readFilelists, nil)
 	if err != nil {
 		return err
 	}
 	if err := applyFilelists(fl.Location, lists, r.Packages); err != nil {
+		return fmt.Errorf("repo %s: %w", r.ID, err)
+	}
+	return nil
+}
+
+// LoadFilelistsFor reads filelists.xml as LoadFilelists does, but adds to
+// each package's Files only those of paths it owns (FilesComplete does not
+// change). A resolver needs no more than the paths dependencies name, and
+// every file of a 60,000-package repository is about a million strings.
+// Calling it again with other paths adds those.
+func (r *Repo) LoadFilelistsFor(ctx context.Context, src Source, paths map[string]bool) error {
+	fl := r.MD.Find("filelists")
+	if fl == nil {
+		return fmt.Errorf("repo %s: %s has no filelists metadata", r.ID, repomdPath)
+	}
+	if paths == nil {
+		paths = map[string]bool{} // nil would mean every file
+	}
+	lists, _, err := r.loadData(ctx, src, fl, readFilelists, paths)
+	if err != nil {
+		return err
+	}
+	if err := mergeFilelists(fl.Location, lists, r.Packages); err != nil {
 		return fmt.Errorf("repo %s: %w", r.ID, err)
 	}
 	return nil
@@ -146,8 +169,9 @@ type mdReader func(r io.Reader, name string) ([]*Package, error)
 
 // loadData returns the packages of one metadata file, from the cache when it
 // holds that checksum, else by reading and verifying the file (and storing
-// the result in the cache).
-func (r *Repo) loadData(ctx context.Context, src Source, d *RepoMDData, read mdReader) ([]*Package, bool, error) {
+// the result in the cache). With files set, packages keep only those of
+// their Files.
+func (r *Repo) loadData(ctx context.Context, src Source, d *RepoMDData, read mdReader, files map[string]bool) ([]*Package, bool, error) {
 	// The checksum names the cache file too: check it before any use.
 	if _, err := newHash(d.Checksum.Type); err != nil {
 		return nil, false, fmt.Errorf("repo %s: %s: %w", r.ID, d.Location, err)
@@ -156,7 +180,7 @@ func (r *Repo) loadData(ctx context.Context, src Source, d *RepoMDData, read mdR
 		return nil, false, fmt.Errorf("repo %s: %s: repomd.xml checksum %q is not hex", r.ID, d.Location, d.Checksum.Value)
 	}
 	if r.cache != nil {
-		if pkgs, ok := r.cache.get(d.Type, d.Checksum); ok {
+		if pkgs, ok := r.cache.get(d.Type, d.Checksum, files); ok {
 			return pkgs, true, nil
 		}
 	}
@@ -168,6 +192,9 @@ func (r *Repo) loadData(ctx context.Context, src Source, d *RepoMDData, read mdR
 		if err := r.cache.put(d.Type, d.Checksum, pkgs); err != nil {
 			return nil, false, fmt.Errorf("repo %s: %w", r.ID, err)
 		}
+	}
+	if files != nil {
+		keepFiles(pkgs, files)
 	}
 	return pkgs, false, nil
 }

@@ -317,16 +317,7 @@ func (pl *pool) fileOwners(p string) []int32 {
 func (pl *pool) indexFiles() {
 	pl.files = map[string][]int32{}
 	for _, p := range pl.pkgs {
-		for _, l := range [...][]rpmver.Dep{p.Requires, p.Conflicts, p.Recommends, p.Supplements,
-			p.Provides, p.Obsoletes, p.Suggests, p.Enhances} {
-			for _, d := range l {
-				if d.IsRich() {
-					richPaths(d.Name, pl.files)
-				} else if strings.HasPrefix(d.Name, "/") {
-					pl.files[d.Name] = nil
-				}
-			}
-		}
+		depPaths(p.Package, func(path string) { pl.files[path] = nil })
 	}
 	for i, p := range pl.pkgs {
 		for _, f := range p.Files {
@@ -337,11 +328,40 @@ func (pl *pool) indexFiles() {
 	}
 }
 
-// richPaths adds to m every word of a rich dependency that is a path.
-func richPaths(s string, m map[string][]int32) {
-	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '(' || r == ')' }) {
-		if strings.HasPrefix(w, "/") {
-			m[w] = nil
+// FilePaths returns the paths that resolving specs over universe may look
+// up in packages' file lists: those the packages' dependencies (rich ones
+// included) name, and the specs that are paths. File lists holding only
+// these paths (see repo.Repo.LoadFilelistsFor) give the answer complete
+// ones give.
+func FilePaths(universe []*repo.Package, specs []string) map[string]bool {
+	out := map[string]bool{}
+	add := func(path string) { out[path] = true }
+	for _, p := range universe {
+		depPaths(p, add)
+	}
+	for _, s := range specs {
+		if d, err := rpmver.ParseDep(s); err == nil && strings.HasPrefix(d.Name, "/") {
+			out[d.Name] = true
+		}
+	}
+	return out
+}
+
+// depPaths calls add with every path p's dependencies name.
+func depPaths(p *repo.Package, add func(string)) {
+	for _, l := range [...][]rpmver.Dep{p.Requires, p.Conflicts, p.Recommends, p.Supplements,
+		p.Provides, p.Obsoletes, p.Suggests, p.Enhances} {
+		for _, d := range l {
+			if d.IsRich() {
+				// Every word of it that is a path.
+				for _, w := range strings.FieldsFunc(d.Name, func(r rune) bool { return r == ' ' || r == '(' || r == ')' }) {
+					if strings.HasPrefix(w, "/") {
+						add(w)
+					}
+				}
+			} else if strings.HasPrefix(d.Name, "/") {
+				add(d.Name)
+			}
 		}
 	}
 }
