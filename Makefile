@@ -21,7 +21,11 @@ lint: ## gofmt, go vet, and go.mod tidiness
 race: ## run the race detector where goroutines meet (fetch, store)
 	$(GO) test -race ./stages/fetch/... ./stages/store/...
 
-bench: ## Go benchmarks (eval of 1,000 machines, parsers, writers)
+bench: ## disco vs mkosi, dnf, the hand pipeline (bench/bench.sh; root, make real-repo first; BENCH_ROUNDS=5)
+	bench/bench.sh
+
+.PHONY: bench-go
+bench-go: ## Go benchmarks (eval of 1,000 machines, parsers, writers)
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./runtime/... ./stages/...
 
 example-repo: ## build the examples' stand-in RPM repository into build/repo
