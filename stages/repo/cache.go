@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Cache keeps parsed metadata in a directory, one file per metadata file,
@@ -35,11 +37,7 @@ func (c *Cache) path(kind string, ck Checksum) string {
 // get returns the packages stored for the metadata file, if a sound entry
 // exists; with files set, each package keeps only those of its Files.
 func (c *Cache) get(kind string, ck Checksum, files map[string]bool) ([]*Package, bool) {
-	data, err := os.ReadFile(c.path(kind, ck))
-	if err != nil {
-		return nil, false
-	}
-	payload, ok := checkCacheFile(data)
+	payload, ok := readCacheFile(c.path(kind, ck))
 	if !ok {
 		return nil, false
 	}
@@ -54,15 +52,31 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 const cacheSumSize = 4
 
-func checkCacheFile(data []byte) ([]byte, bool) {
-	hdr := len(cacheMagic) + cacheSumSize
-	if len(data) < hdr || string(data[:len(cacheMagic)]) != cacheMagic {
-		return nil, false
+// readCacheFile returns the payload of a sound cache file. It is read
+// straight into a string (summed on the way), which the decoded packages'
+// strings are slices of: no copy of it is made.
+func readCacheFile(name string) (string, bool) {
+	f, err := os.Open(name)
+	if err != nil {
+		return "", false
 	}
-	if crc32.Checksum(data[hdr:], castagnoli) != binary.LittleEndian.Uint32(data[len(cacheMagic):hdr]) {
-		return nil, false
+	defer f.Close()
+	hdr := make([]byte, len(cacheMagic)+cacheSumSize)
+	if _, err := io.ReadFull(f, hdr); err != nil || string(hdr[:len(cacheMagic)]) != cacheMagic {
+		return "", false
 	}
-	return data[hdr:], true
+	var payload strings.Builder
+	if st, err := f.Stat(); err == nil && st.Size() > int64(len(hdr)) {
+		payload.Grow(int(st.Size()) - len(hdr))
+	}
+	sum := crc32.New(castagnoli)
+	if _, err := io.Copy(io.MultiWriter(&payload, sum), f); err != nil {
+		return "", false
+	}
+	if sum.Sum32() != binary.LittleEndian.Uint32(hdr[len(cacheMagic):]) {
+		return "", false
+	}
+	return payload.String(), true
 }
 
 // put stores pkgs for the metadata file: written to a temporary name in the

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strings"
 
 	"github.com/disco-build/disco/stages/rpmver"
 )
@@ -14,9 +13,10 @@ import (
 // decoded a 60,000-package primary slower than the XML parser read it.
 // Layout: a string table (count, then length-prefixed bytes; every string
 // of the packages once), then the packages, each a fixed sequence of
-// uvarints: string-table indexes, integers, list lengths. Decoding makes one
-// string of the whole table (strings are slices of it, found by offset) and
-// one block of Deps, so it allocates little.
+// uvarints: string-table indexes, integers, list lengths. Decoding reads
+// from one string holding the whole encoding (the cache reads the file
+// straight into it), whose slices the decoded strings are, and carves Deps
+// from blocks, so it allocates little and copies nothing.
 
 // codecVersion changes whenever the layout below (or the cache file's
 // header) changes.
@@ -123,9 +123,9 @@ func depLists(p *Package) [8]*[]rpmver.Dep {
 
 // decoder reads the encoding; the first error sticks.
 type decoder struct {
-	b    []byte
-	all  string   // the string table
-	off  []uint32 // string i is all[off[i]:off[i+1]]
+	all  string // the whole encoding
+	b    string // what remains to read of it
+	strs []span // the string table: string i is all[strs[i].off:][:strs[i].n]
 	err  error
 	deps []rpmver.Dep // block the dep lists are carved from
 	// files, when set, keeps of each package's Files only these paths
@@ -133,10 +133,30 @@ type decoder struct {
 	files map[string]bool
 }
 
+type span struct{ off, n uint32 }
+
+// uvarint is binary.Uvarint over a string.
+func uvarint(s string) (uint64, int) {
+	var x uint64
+	var sh uint
+	for i := 0; i < len(s) && i < binary.MaxVarintLen64; i++ {
+		c := s[i]
+		if c < 0x80 {
+			if i == binary.MaxVarintLen64-1 && c > 1 {
+				return 0, -(i + 1) // overflow
+			}
+			return x | uint64(c)<<sh, i + 1
+		}
+		x |= uint64(c&0x7f) << sh
+		sh += 7
+	}
+	return 0, 0
+}
+
 var errCodec = errors.New("corrupt cache encoding")
 
 func (d *decoder) uint() uint64 {
-	v, n := binary.Uvarint(d.b)
+	v, n := uvarint(d.b)
 	if n <= 0 {
 		d.fail()
 		return 0
@@ -146,12 +166,11 @@ func (d *decoder) uint() uint64 {
 }
 
 func (d *decoder) int() int64 {
-	v, n := binary.Varint(d.b)
-	if n <= 0 {
-		d.fail()
-		return 0
+	u := d.uint()
+	v := int64(u >> 1) // binary.Varint's zig-zag
+	if u&1 != 0 {
+		v = ^v
 	}
-	d.b = d.b[n:]
 	return v
 }
 
@@ -159,7 +178,7 @@ func (d *decoder) fail() {
 	if d.err == nil {
 		d.err = errCodec
 	}
-	d.b = nil
+	d.b = ""
 }
 
 // count reads a length that must not exceed what remains (every item
@@ -175,11 +194,12 @@ func (d *decoder) count() int {
 
 func (d *decoder) str() string {
 	i := d.uint()
-	if i+1 >= uint64(len(d.off)) {
+	if i >= uint64(len(d.strs)) {
 		d.fail()
 		return ""
 	}
-	return d.all[d.off[i]:d.off[i+1]]
+	s := d.strs[i]
+	return d.all[s.off : s.off+s.n]
 }
 
 func (d *decoder) bool() bool { return d.uint() != 0 }
@@ -188,12 +208,15 @@ func (d *decoder) evr() rpmver.EVR {
 	return rpmver.EVR{Epoch: int(d.int()), HasEpoch: d.bool(), Version: d.str(), Release: d.str()}
 }
 
-func decodePackages(b []byte) ([]*Package, error) { return decodeFiltered(b, nil) }
+func decodePackages(b []byte) ([]*Package, error) { return decodeFiltered(string(b), nil) }
 
 // decodeFiltered decodes packages; with files set, each keeps only those
-// of its Files.
-func decodeFiltered(b []byte, files map[string]bool) ([]*Package, error) {
-	d := &decoder{b: b, files: files}
+// of its Files. The strings of the packages are slices of b.
+func decodeFiltered(b string, files map[string]bool) ([]*Package, error) {
+	if len(b) > math.MaxUint32 {
+		return nil, fmt.Errorf("%w: %d bytes", errCodec, len(b))
+	}
+	d := &decoder{all: b, b: b, files: files}
 	d.table()
 	n := d.count()
 	pkgs := make([]*Package, n)
@@ -211,32 +234,17 @@ func decodeFiltered(b []byte, files map[string]bool) ([]*Package, error) {
 	return pkgs, nil
 }
 
-// table reads the string table into one string and the offsets of its
-// strings.
+// table reads where the strings of the string table are.
 func (d *decoder) table() {
 	n := d.count()
-	d.off = make([]uint32, n+1)
-	start := d.b
-	total := 0
-	for i := 0; i < n; i++ {
+	d.strs = make([]span, n)
+	for i := range d.strs {
 		l := d.count()
-		if l > len(d.b) || total+l > math.MaxUint32 {
+		if l > len(d.b) {
 			d.fail()
 			return
 		}
+		d.strs[i] = span{uint32(len(d.all) - len(d.b)), uint32(l)}
 		d.b = d.b[l:]
-		total += l
-		d.off[i+1] = uint32(total)
 	}
-	// Copy the string bytes (without their length prefixes) into one
-	// string; strings.Builder hands over its buffer without a copy.
-	var all strings.Builder
-	all.Grow(total)
-	for i := 0; i < n; i++ {
-		l := int(d.off[i+1] - d.off[i])
-		_, k := binary.Uvarint(start)
-		all.Write(start[k : k+l])
-		start = start[k+l:]
-	}
-	d.all = all.String()
 }

@@ -11,7 +11,8 @@
 //
 // Metadata:
 //   - Load: repomd.xml, then primary.xml (and filelists.xml with
-//     Options.WithFilelists, or later with Repo.LoadFilelists) through a
+//     Options.WithFilelists, or later with Repo.LoadFilelists, or only the
+//     paths a resolver asks for with Repo.LoadFilelistsFor) through a
 //     Source (DirSource, HTTPSource, or a caller's fetcher). Every file is
 //     verified against its repomd.xml checksum; a mismatch is a
 //     *ChecksumError naming repo and file. includepkgs/excludepkgs apply.
@@ -25,6 +26,8 @@
 // encoding/xml's RawToken alone took 3.3 s of CPU, this whole parse 0.5-0.6 s
 // (BenchmarkEncodingXMLTokens60k, BenchmarkPrimary60k). The cache uses its
 // own binary encoding (codec.go) because encoding/gob took about 1 s of CPU
-// to decode what the XML parse builds in 0.6 s; the codec takes 0.2 s. Decompression
-// is chosen by magic bytes (gzip, xz, zstd, bzip2, none), not file names.
+// to decode what the XML parse builds in 0.6 s; the codec takes 0.2 s, reading
+// the file straight into one string that every decoded string is a slice of.
+// Decompression is chosen by magic bytes (gzip, xz, zstd, bzip2, none), not
+// file names.
 package repo
