@@ -52,13 +52,15 @@ cleanup() {
 }
 trap cleanup EXIT
 mkdir -p "$W/logs" "$OUT"
+rm -f "$OUT"/*.log # failure logs of an earlier run
 
 # --- tools -------------------------------------------------------------------
 
 install_missing() { # PKG...: apt-get install, only with BENCH_INSTALL=1
 	[ -n "${BENCH_INSTALL:-}" ] || return 0
 	say "installing $*"
-	if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >"$W/logs/apt.log" 2>&1; then
+	apt-get update -qq >"$W/logs/apt.log" 2>&1 || true
+	if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >>"$W/logs/apt.log" 2>&1; then
 		say "apt-get install $* failed; its output ends:"
 		tail -5 "$W/logs/apt.log" >&2
 	fi
@@ -68,6 +70,7 @@ command -v dnf >/dev/null || need+=(dnf)
 command -v mkfs.ext4 >/dev/null || need+=(e2fsprogs)
 command -v sgdisk >/dev/null || need+=(gdisk)
 command -v mkosi >/dev/null || need+=(mkosi)
+command -v sfdisk >/dev/null || need+=(fdisk)
 [ ${#need[@]} -eq 0 ] || install_missing "${need[@]}"
 
 if [ -n "${BENCH_DISCO:-}" ]; then
@@ -91,8 +94,8 @@ for t in dnf mkfs.ext4 debugfs sgdisk; do
 done
 if ! have mkosi; then
 	SKIP[mkosi]="mkosi not installed (BENCH_INSTALL=1 installs Debian's mkosi)"
-elif ! have dnf; then
-	SKIP[mkosi]="mkosi needs dnf"
+elif ! have dnf || ! have sfdisk; then
+	SKIP[mkosi]="mkosi needs dnf, and its check sfdisk"
 fi
 if [ -n "${BENCH_ONLY:-}" ]; then
 	for c in "${ALL[@]}"; do
@@ -131,6 +134,8 @@ check_cold() { check_image "$W/cold"; }
 
 run_warm() { disco -C "$W/cfg" --cache "$W/warm" build --machine peer; }
 check_warm() { check_image "$W/warm"; }
+run_first() { run_warm; } # the first build, which fills the warm cache
+check_first() { check_warm; }
 
 prep_lock() { rm -rf "$W/lockcache" "$W/cfglock/disco.lock"; }
 run_lock() { disco -C "$W/cfglock" --cache "$W/lockcache" lock --machine peer; }
@@ -276,20 +281,35 @@ run_resolve-dnf-cold() { dnf_resolve "$W/dnf60cold"; }
 
 # --- timing ----------------------------------------------------------------------
 
-now() { local t=${EPOCHREALTIME/,/.}; printf '%s' "$t"; }
-# timed NAME ROUND: prep, time run, check; appends "NAME ROUND SECONDS" to $W/times.
+now() { printf '%s' "${EPOCHREALTIME/,/.}"; }
+# timed NAME ROUND: prep, time run, check; appends "NAME ROUND WALL CPU" to $W/times,
+# CPU being the user+sys seconds of every process the run waited for (bash's `times`,
+# written to files: a command substitution would fork and see no children).
+# FAILED is empty, or says how the run failed. timed always returns 0 and must not be called
+# as a condition: that would turn set -e off inside run_X.
+FAILED=
 timed() {
-	local name=$1 round=$2 t0 t1 log=$W/logs/$1.log
+	local name=$1 round=$2 t0 t1 rc=0 log=$W/logs/$1.log
+	FAILED=
 	if declare -F "prep_$name" >/dev/null; then "prep_$name"; fi
-	t0=$(now)
-	if ! "run_$name" >"$log" 2>&1; then
-		say "$name failed in round $round; its output ends:"
+	times >"$W/cpu0"
+	t0=${EPOCHREALTIME/,/.}
+	"run_$name" >"$log" 2>&1 &
+	wait $! || rc=$?
+	if [ "$rc" != 0 ]; then
+		say "$name failed in round $round (exit $rc); its output ends:"
 		tail -20 "$log" >&2
-		return 1
+		cp "$log" "$OUT/$name.log"
+		FAILED="exit $rc, output in ${OUT#"$TOP"/}/$name.log"
+		return 0
 	fi
-	t1=$(now)
+	t1=${EPOCHREALTIME/,/.}
+	times >"$W/cpu1"
 	if declare -F "check_$name" >/dev/null; then "check_$name"; fi
-	awk -v n="$name" -v r="$round" -v a="$t0" -v b="$t1" 'BEGIN { printf "%s %s %.4f\n", n, r, b - a }' >>"$W/times"
+	awk -v n="$name" -v r="$round" -v a="$t0" -v b="$t1" '
+		function sec(s, m) { m = s; sub(/m.*/, "", m); sub(/^[0-9]+m/, "", s); sub(/s$/, "", s); return m * 60 + s }
+		FNR == 2 { c[FILENAME] = sec($1) + sec($2) }
+		END { printf "%s %s %.4f %.4f\n", n, r, b - a, c[ARGV[2]] - c[ARGV[1]] }' "$W/cpu0" "$W/cpu1" >>"$W/times"
 }
 
 # --- set-up: configs, the 60k repository, primed caches (the cold resolves are timed here) ---
@@ -315,21 +335,25 @@ say "priming: lock, first build, caches"
 disco -C "$W/cfg" --cache "$W/warm" lock --machine peer >"$W/logs/prime-lock.log" 2>&1 ||
 	{ tail -20 "$W/logs/prime-lock.log" >&2; die "disco lock failed"; }
 PKGS=$(lock_count "$W/cfg/disco.lock")
-timed warm prime || die "the first disco build failed"
+timed first prime
+[ -z "$FAILED" ] || die "the first disco build failed"
 say "image: $PKGS packages, $(du -m --apparent-size "$W/warm/bench/peer/disk.raw" | cut -f1) MiB, sha256 $IMAGE_SHA"
 if on eval1000; then
-	timed eval1000 prime || die "disco eval of 1,000 machines failed"
+	timed eval1000 prime
+	[ -z "$FAILED" ] || die "disco eval of 1,000 machines failed"
 	n=$(grep -c '"digest": "sha256:' "$W/eval1000.json") || true
 	[ "$n" = 1000 ] || die "disco eval of the generated config gave $n machines, not 1000"
 fi
 if [ -n "$RESOLVE" ]; then
 	say "priming: the cold resolves on the 60k repository (timed once)"
-	timed resolve-cold prime || die "disco lock on the 60k repository failed"
+	timed resolve-cold prime
+	[ -z "$FAILED" ] || die "disco lock on the 60k repository failed"
 	cp -r "$W/cache60cold" "$W/cache60"
 	DISCO60=$(lock_count "$W/cfg60/disco.lock")
 	if have dnf; then
 		mkdir -p "$W/dnf60cold/root"
-		timed resolve-dnf-cold prime || die "dnf on the 60k repository failed"
+		timed resolve-dnf-cold prime
+		[ -z "$FAILED" ] || die "dnf on the 60k repository failed"
 		cp -r "$W/dnf60cold" "$W/dnf60"
 		# Both resolvers must pick transactions of one size, or the race means little.
 		DNF60=$(dnf_in "$W/dnf60/root" "$W/dnf60/cache" "${BIG_ARGS[@]}" -- --assumeno install "${REQUEST[@]}" 2>&1 |
@@ -339,8 +363,10 @@ if [ -n "$RESOLVE" ]; then
 fi
 # A peer that cannot run here (no loop devices for mkosi, ...) is skipped with its reason.
 for c in hand mkosi dnf; do
-	if on "$c" && ! timed "$c" prime 2>"$W/logs/$c.why"; then
-		SKIP[$c]="failed here: $(grep -v '^bench:' "$W/logs/$c.why" | tail -1)"
+	on "$c" || continue
+	timed "$c" prime 2>/dev/null
+	if [ -n "$FAILED" ]; then
+		SKIP[$c]="failed here ($FAILED)"
 		say "skipping $c: ${SKIP[$c]}"
 	fi
 done
@@ -358,14 +384,19 @@ for ((r = 0; r <= ROUNDS; r++)); do
 	if [ "$r" = 0 ]; then say "warm-up round (not counted)"; else say "round $r of $ROUNDS"; fi
 	k=${#RUN[@]}
 	for ((i = 0; i < k; i++)); do
-		timed "${RUN[$(((i + r) % k))]}" "$r" || die "stopped"
+		timed "${RUN[$(((i + r) % k))]}" "$r"
+		[ -z "$FAILED" ] || die "stopped"
 	done
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- results ------------------------------------------------------------------------
 
-declare -A MED=() MIN=() MAX=() N=() SAMPLES=()
+declare -A MED=() MIN=() MAX=() CPU=() N=() SAMPLES=()
+stats() { # numbers on stdin -> "count median min max"
+	sort -g | awk '{ v[NR] = $1 } END {
+		printf "%d %.3f %.3f %.3f\n", NR, NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2, v[1], v[NR] }'
+}
 describe() {
 	case $1 in
 	cold) echo "disco build, empty cache and store (from a lock)" ;;
@@ -384,14 +415,13 @@ describe() {
 ROWS=(cold warm lock hand mkosi dnf eval1000 resolve resolve-dnf resolve-cold resolve-dnf-cold)
 for c in "${ROWS[@]}"; do
 	# counted rounds; a contender timed only while priming (the cold resolves) keeps that one sample
-	s=$(awk -v c="$c" '$1 == c && $2 != "prime" && $2 != 0 { print $3 }' "$W/times" | sort -g)
-	[ -n "$s" ] || s=$(awk -v c="$c" '$1 == c && $2 == "prime" { print $3 }' "$W/times")
+	s=$(awk -v c="$c" '$1 == c && $2 != "prime" && $2 != 0 { print $3, $4 }' "$W/times")
+	[ -n "$s" ] || s=$(awk -v c="$c" '$1 == c && $2 == "prime" { print $3, $4 }' "$W/times")
 	[ -n "$s" ] || continue
-	read -r n med lo hi < <(printf '%s\n' "$s" | awk '{ v[NR] = $1 } END {
-		m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-		printf "%d %.3f %.3f %.3f\n", NR, m, v[1], v[NR] }')
-	N[$c]=$n MED[$c]=$med MIN[$c]=$lo MAX[$c]=$hi
-	SAMPLES[$c]=$(printf '%s\n' "$s" | paste -sd, -)
+	read -r n med lo hi < <(printf '%s\n' "$s" | cut -d' ' -f1 | stats)
+	read -r _ cpu _ _ < <(printf '%s\n' "$s" | cut -d' ' -f2 | stats)
+	N[$c]=$n MED[$c]=$med MIN[$c]=$lo MAX[$c]=$hi CPU[$c]=$cpu
+	SAMPLES[$c]=$(printf '%s\n' "$s" | cut -d' ' -f1 | paste -sd, -)
 done
 
 # target NAME NUMERATOR DENOMINATOR|- OP GOAL: one line of the targets table
@@ -415,10 +445,10 @@ target "resolve on 60k: disco / dnf" resolve resolve-dnf "<=" 0.5
 TOTAL=$(awk -v a="$T0" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }')
 {
 	echo
-	printf '%-17s %-48s %3s %8s %8s %8s\n' contender what n median min max
+	printf '%-17s %-48s %2s %7s %7s %7s %7s\n' contender what n median min max cpu
 	for c in "${ROWS[@]}"; do
 		if [ -n "${MED[$c]:-}" ]; then
-			printf '%-17s %-48s %3s %8s %8s %8s\n' "$c" "$(describe "$c")" "${N[$c]}" "${MED[$c]}" "${MIN[$c]}" "${MAX[$c]}"
+			printf '%-17s %-48s %2s %7s %7s %7s %7s\n' "$c" "$(describe "$c")" "${N[$c]}" "${MED[$c]}" "${MIN[$c]}" "${MAX[$c]}" "${CPU[$c]}"
 		elif [ -n "${SKIP[$c]:-}" ] && [ "${SKIP[$c]}" != "not in BENCH_ONLY" ]; then
 			printf '%-17s skipped: %s\n' "$c" "${SKIP[$c]}"
 		fi
@@ -430,7 +460,8 @@ TOTAL=$(awk -v a="$T0" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }')
 		printf '%-34s %8s %8s  %s\n' "$a" "$b" "$c" "$d"
 	done
 	echo
-	echo "seconds; medians of $ROUNDS interleaved rounds after a warm-up round (cold resolves: one run unless BENCH_COLD_RESOLVE=1)"
+	echo "wall seconds: median, min, max of $ROUNDS interleaved rounds after a warm-up round (cold resolves: one run"
+	echo "unless BENCH_COLD_RESOLVE=1); cpu: median user+sys seconds of the processes run. The targets use the wall medians."
 	echo "image: $PKGS packages, sha256 $IMAGE_SHA, the same bytes in every disco build"
 	[ -z "${DISCO60:-}" ] || echo "60k resolve: disco locks $DISCO60 packages, dnf installs ${DNF60:-?}"
 	echo "load average: $LOAD_BEFORE before, $LOAD_AFTER after ($(nproc) CPUs); rounds took ${TOTAL} s"
@@ -448,8 +479,8 @@ json_str() { local s=${1//\\/\\\\}; printf '"%s"' "${s//\"/\\\"}"; }
 	sep=
 	for c in "${ROWS[@]}"; do
 		if [ -n "${MED[$c]:-}" ]; then
-			printf '%s\n    %s: {"what": %s, "n": %s, "median": %s, "min": %s, "max": %s, "samples": [%s]}' "$sep" \
-				"$(json_str "$c")" "$(json_str "$(describe "$c")")" "${N[$c]}" "${MED[$c]}" "${MIN[$c]}" "${MAX[$c]}" "${SAMPLES[$c]}"
+			printf '%s\n    %s: {"what": %s, "n": %s, "median": %s, "min": %s, "max": %s, "cpu_median": %s, "samples": [%s]}' "$sep" \
+				"$(json_str "$c")" "$(json_str "$(describe "$c")")" "${N[$c]}" "${MED[$c]}" "${MIN[$c]}" "${MAX[$c]}" "${CPU[$c]}" "${SAMPLES[$c]}"
 		elif [ -n "${SKIP[$c]:-}" ]; then
 			printf '%s\n    %s: {"skipped": %s}' "$sep" "$(json_str "$c")" "$(json_str "${SKIP[$c]}")"
 		else
