@@ -27,11 +27,19 @@ func Main() int {
 	l.Errorf("%v", err)
 	if os.Getpid() == 1 {
 		l.Errorf("powering off")
+		drainConsole()
 		unix.Sync()
 		_ = unix.Reboot(unix.LINUX_REBOOT_CMD_POWER_OFF)
 		select {} // PID 1 must not exit: that would panic the kernel
 	}
 	return 1
+}
+
+// drainConsole waits until what was written to the console has left the
+// serial port (tcdrain), so the reason is not lost to the power-off.
+func drainConsole() {
+	_ = unix.IoctlSetInt(int(os.Stderr.Fd()), unix.TCSBRK, 1)
+	time.Sleep(200 * time.Millisecond)
 }
 
 func run(l *logger) error {
