@@ -32,7 +32,7 @@ type BootFiles struct {
 	Initrd    []byte // the initramfs
 	Cmdline   string // for the disk: root=PARTUUID=...
 	Appliance string // for the appliance: root=/dev/vda
-	Modules   []string
+	Modules   []string // the initramfs's module files, relative to the modules folder, in load order
 }
 
 // Boot is the boot stage. It finds the image's kernel (one modules folder
@@ -225,12 +225,15 @@ func (b *Boot) initrd(ctx context.Context, bf *BootFiles, modDir string, root pl
 	if err != nil {
 		return err
 	}
-	bf.Modules = rootModules(root.FS.Type)
+	names := rootModules(root.FS.Type)
 	var buf bytes.Buffer
 	err = initramfs.Build(&buf, initramfs.Options{Init: prog, ModulesDir: b.tree.HostPath(modDir),
-		Modules: bf.Modules, Epoch: b.epoch, Compression: "gzip"})
+		Modules: names, Epoch: b.epoch, Compression: "gzip"})
 	if err != nil {
 		return fmt.Errorf("initramfs for kernel %s: %w", bf.KVer, err)
+	}
+	if bf.Modules, err = initramfs.Modules(b.tree.HostPath(modDir), names); err != nil {
+		return err
 	}
 	bf.Initrd = buf.Bytes()
 	return nil

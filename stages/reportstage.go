@@ -32,6 +32,17 @@ func writeReport(res *Result, lm *lockfile.Machine, epoch int64, dir, tool strin
 	for _, out := range res.Outputs {
 		in.Outputs = append(in.Outputs, report.Output{Format: out.Format, Path: out.Path, Size: out.Size, SHA256: out.SHA256})
 	}
+	if bf := res.Boot; bf != nil {
+		sum := sha256.Sum256(bf.Initrd)
+		in.Boot = &report.Boot{Loader: "none", Kernel: bf.KVer, KernelPath: bf.Kernel, Initrd: "disco",
+			InitrdSHA256: hex.EncodeToString(sum[:]), Modules: bf.Modules, Cmdline: bf.Cmdline, Appliance: bf.Appliance}
+		if b := res.Machine.Boot; b != nil {
+			in.Boot.Loader, in.Boot.Initrd = b.Loader, b.Initrd
+		}
+		if in.Boot.Modules == nil {
+			in.Boot.Modules = []string{}
+		}
+	}
 	r, err := report.Build(in)
 	if err != nil {
 		return err

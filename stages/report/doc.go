@@ -41,6 +41,10 @@
 //	                     fs_type, fs_uuid, mount}]}; omitted without a disk.
 //	                   guid is the GPT disk GUID, disk_id the MBR signature
 //	                   (8 hex digits); type_id the GPT type GUID or MBR byte
+//	boot               {loader, kernel, kernel_path, initrd, initrd_sha256,
+//	                     modules, cmdline, appliance_cmdline}; omitted when
+//	                   the machine does not boot. kernel is the version,
+//	                   modules the initramfs's module files in load order
 //	outputs            [{format, path, size, sha256}], path relative to the
 //	                   machine's output folder
 //	files              [{path, kind, mode, uid, gid, size, sha256, target,

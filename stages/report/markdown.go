@@ -16,7 +16,7 @@ import (
 func (r *Report) WriteMarkdown(w io.Writer) error {
 	var b strings.Builder
 	for _, section := range []func(*strings.Builder){
-		r.mdSummary, r.mdRepos, r.mdPackages, r.mdDisk, r.mdOutputs, r.mdOutcomes, r.mdProvenance,
+		r.mdSummary, r.mdRepos, r.mdPackages, r.mdDisk, r.mdBoot, r.mdOutputs, r.mdOutcomes, r.mdProvenance,
 	} {
 		section(&b)
 	}

@@ -45,6 +45,7 @@ type Input struct {
 	DiskPlan *disk.Plan // nil: computed from Layout
 	Outcomes []Outcome
 	Outputs  []Output
+	Boot     *Boot // nil when the machine does not boot
 	Epoch    int64
 	Tool     string
 }
@@ -64,6 +65,7 @@ type Report struct {
 	Packages        []Package     `json:"packages"`
 	Outcomes        []Outcome     `json:"outcomes"`
 	Disk            *Disk         `json:"disk,omitempty"`
+	Boot            *Boot         `json:"boot,omitempty"`
 	Outputs         []Output      `json:"outputs"`
 	Files           []File        `json:"files"`
 	Sources         []SourceTotal `json:"sources"`
@@ -110,7 +112,7 @@ func Build(in Input) (*Report, error) {
 	}
 	r := &Report{
 		Schema: SchemaVersion, Machine: m.ID(), Group: m.Group, Name: m.Name, Arch: m.Arch,
-		PlanDigest: digest, SourceDateEpoch: in.Epoch, Tool: in.Tool,
+		PlanDigest: digest, SourceDateEpoch: in.Epoch, Tool: in.Tool, Boot: in.Boot,
 	}
 	steps := []func() error{
 		func() (err error) { r.Outcomes, err = outcomes(in.Outcomes); return },
