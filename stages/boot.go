@@ -27,11 +27,11 @@ const (
 // BootFiles is what the boot stage found and made: the kernel, the
 // initramfs and the command lines for the disk and for the appliance.
 type BootFiles struct {
-	KVer      string // kernel version, the name of its modules folder
-	Kernel    string // path of the kernel image in the tree
-	Initrd    []byte // the initramfs
-	Cmdline   string // for the disk: root=PARTUUID=...
-	Appliance string // for the appliance: root=/dev/vda
+	KVer      string   // kernel version, the name of its modules folder
+	Kernel    string   // path of the kernel image in the tree
+	Initrd    []byte   // the initramfs
+	Cmdline   string   // for the disk: root=PARTUUID=...
+	Appliance string   // for the appliance: root=/dev/vda
 	Modules   []string // the initramfs's module files, relative to the modules folder, in load order
 }
 
