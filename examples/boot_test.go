@@ -11,13 +11,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/disco-build/disco/internal/testtool"
 	"github.com/disco-build/disco/runtime/cli"
 	"github.com/disco-build/disco/stages"
 	"github.com/disco-build/disco/stages/initramfs"
-	"github.com/disco-build/disco/stages/vmtest"
 )
 
 // realRepo returns build/real-repo, or skips (fails under CI, where
@@ -109,7 +107,7 @@ func TestBootExamples(t *testing.T) {
 			t.Logf("%s", out)
 		}
 	})
-	t.Run("appliance", func(t *testing.T) { bootAppliance(t, filepath.Join(uefi, stages.ApplianceDir)) })
+	t.Run("appliance", func(t *testing.T) { bootAppliance(t, filepath.Join(dir, "boot"), cache) })
 }
 
 // checkFormats compares every VM format with the raw disk.
@@ -148,19 +146,6 @@ func run(t *testing.T, name string, args ...string) string {
 	return string(out)
 }
 
-func bootAppliance(t *testing.T, dir string) {
-	cmdline, err := os.ReadFile(filepath.Join(dir, stages.ApplianceCmdline))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
-	defer cancel()
-	res, err := vmtest.Run(ctx, vmtest.Options{Kind: vmtest.Appliance,
-		Kernel: filepath.Join(dir, stages.ApplianceKernel), Initrd: filepath.Join(dir, stages.ApplianceInitrd),
-		Root: filepath.Join(dir, stages.ApplianceRoot), Cmdline: strings.TrimSpace(string(cmdline)),
-		Expect: "disco-marker: uefi-ext4-root", Timeout: 5 * time.Minute, MemoryMiB: 512})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("appliance: %q after %.1f s (%s)", res.Line, res.Seconds, res.Accel)
+func bootAppliance(t *testing.T, cfg, cache string) {
+	t.Logf("%s", disco(t, "-C", cfg, "--cache", cache, "test", "--appliance", "uefi"))
 }

@@ -31,8 +31,9 @@ const (
 type testFlags struct {
 	selection
 	expect  string
-	timeout time.Duration
-	console bool
+	timeout   time.Duration
+	console   bool
+	appliance bool
 }
 
 func (e *env) testCommand() *ffcli.Command {
@@ -48,6 +49,7 @@ func (e *env) testCommand() *ffcli.Command {
 	})
 	fs.BoolVar(&f.console, "console", false, "stream each machine's console to stderr as it boots")
 	fs.BoolVar(&f.console, "v", false, "same as --console")
+	fs.BoolVar(&f.appliance, "appliance", false, "boot the appliance output (qemu -kernel) even of a systemd-boot machine")
 	return &ffcli.Command{
 		Name:       "test",
 		ShortUsage: "disco test [--machine NAME] [--group G] [--expect TEXT] [--timeout SECONDS] [-v] [--format text|json] [[GROUP/]MACHINE...]",
@@ -75,9 +77,10 @@ Exit codes: 0 every machine showed its line, 1 one did not (or a
 configuration error), 2 usage error.
 
 Examples:
-  disco -C examples/starlark build --machine web && disco -C examples/starlark test web
-  disco -C examples/starlark test --group prod -v
-  disco -C examples/starlark test prod/web --expect 'login:' --timeout 300 --format json`),
+  disco -C examples/boot build --machine uefi && disco -C examples/boot test uefi
+  disco -C examples/boot test --appliance uefi
+  disco -C examples/boot-legacy test --group real -v
+  disco -C examples/boot test boot/squash --expect 'login:' --timeout 300 --format json`),
 		FlagSet: fs,
 		Exec: func(ctx context.Context, args []string) error {
 			names, err := interspersed(fs, args)
@@ -254,7 +257,11 @@ func testCaseFor(m *plan.Machine, cache, root string, f testFlags) (testCase, er
 	dir := stages.MachineDir(cache, m.Group, m.Name)
 	o.ConsoleLog = filepath.Join(dir, testConsoleLog)
 	var need []string
-	switch m.Boot.Loader {
+	loader := m.Boot.Loader
+	if f.appliance {
+		loader = "appliance"
+	}
+	switch loader {
 	case "systemd-boot":
 		o.Kind, o.Disk = vmtest.UEFI, filepath.Join(dir, testDisk)
 		c.cmdline = m.Boot.Cmdline
