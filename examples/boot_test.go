@@ -97,7 +97,7 @@ func TestBootExamples(t *testing.T) {
 	uefi := stages.MachineDir(cache, "boot", "uefi")
 	checkFormats(t, uefi)
 	before := sums(t, uefi)
-	disco(t, "-C", filepath.Join(dir, "boot"), "--cache", cache, "build", "--machine", "uefi")
+	disco(t, "-C", filepath.Join(dir, "boot"), "--cache", cache, "build", "--machine", "uefi", "--force")
 	if after := sums(t, uefi); after != before {
 		t.Errorf("a rebuild changed the outputs:\n%s\n----\n%s", before, after)
 	}

@@ -29,6 +29,12 @@ type BuildOptions struct {
 	Tool string // names disco in reports, e.g. "disco v1.2"
 	// Init finds disco-init for the initramfs of machines that boot.
 	Init *InitProgram
+	// Identity names the exact tool (e.g. a hash of its executable). A
+	// full build records it with the other inputs in StampFile and is
+	// skipped when they are the same and the outputs untouched; empty
+	// (or Force) always builds.
+	Identity string
+	Force    bool
 }
 
 // Result is what a machine's build made, for the CLI's summary.
@@ -41,6 +47,9 @@ type Result struct {
 	Layout   disk.Layout
 	DiskSize int64
 	Outputs  []OutputFile
+	// UpToDate is set when nothing was built: the machine's inputs are
+	// those of its last build (StampFile) and Outputs are that build's.
+	UpToDate bool
 }
 
 // Build runs one machine's stages in order, each error wrapped with the
@@ -48,7 +57,22 @@ type Result struct {
 // outputs, report.
 func Build(ctx context.Context, m *plan.Machine, lm *lockfile.Machine, st *store.Store, o BuildOptions) (*Result, error) {
 	res := &Result{Machine: m}
-	var err error
+	dir := MachineDir(o.Cache, m.Group, m.Name)
+	in, err := stampInputsFor(m, lm, o)
+	if err != nil {
+		return nil, fmt.Errorf("stamp: %w", err)
+	}
+	if o.Stop != StageTree && !o.Force {
+		if outs, ok := upToDate(dir, in); ok {
+			res.UpToDate, res.Outputs = true, outs
+			res.Disk, res.Manifest = filepath.Join(dir, "disk.raw"), filepath.Join(dir, "manifest.jsonl")
+			return res, nil
+		}
+	}
+	// A build that stops half way must not leave the last one's stamp.
+	if err := os.Remove(filepath.Join(dir, StampFile)); err != nil && !os.IsNotExist(err) {
+		return nil, fmt.Errorf("stamp: %w", err)
+	}
 	if res.Tree, err = BuildTree(ctx, m, lm, st, o.TreeOptions); err != nil {
 		return nil, fmt.Errorf("tree: %w", err)
 	}
@@ -66,7 +90,6 @@ func Build(ctx context.Context, m *plan.Machine, lm *lockfile.Machine, st *store
 	if o.Stop == StageTree {
 		return res, nil
 	}
-	dir := MachineDir(o.Cache, m.Group, m.Name)
 	// Intermediates (a squashfs image, an OVA's spooled VMDK) live here
 	// only while the outputs are written.
 	defer os.RemoveAll(filepath.Join(dir, "tmp"))
@@ -91,6 +114,9 @@ func Build(ctx context.Context, m *plan.Machine, lm *lockfile.Machine, st *store
 	}
 	if err := writeReport(res, lm, o.Epoch, dir, o.Tool); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
+	}
+	if err := writeStamp(dir, in, res.Outputs); err != nil {
+		return nil, fmt.Errorf("stamp: %w", err)
 	}
 	return res, nil
 }

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -25,7 +27,9 @@ type buildFlags struct {
 	excludeDocs           bool
 	noScripts             bool
 	jobs                  int
+	force                 bool
 	init                  *stages.InitProgram // shared by the machines of one build
+	identity              string              // the tool's identity for build stamps
 }
 
 func (e *env) buildCommand() *ffcli.Command {
@@ -38,6 +42,7 @@ func (e *env) buildCommand() *ffcli.Command {
 	fs.BoolVar(&f.excludeDocs, "exclude-docs", false, "do not install files packages mark as documentation")
 	fs.BoolVar(&f.noScripts, "no-scripts", false, "do not run package scriptlets (reported as skipped); generator scriptlets still run")
 	fs.IntVar(&f.jobs, "j", 2, "machines built at once")
+	fs.BoolVar(&f.force, "force", false, "build even machines whose inputs and outputs are unchanged since their last build")
 	return &ffcli.Command{
 		Name:       "build",
 		ShortUsage: "disco build [--machine NAME] [--group G] [--stage tree|disk] [--exclude-docs]",
@@ -89,6 +94,7 @@ func (e *env) runBuild(ctx context.Context, f buildFlags) error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
+	f.identity = toolIdentity()
 	f.init = &stages.InitProgram{Path: os.Getenv("DISCO_INIT"), TmpDir: filepath.Join(sess.cache, ".disco", "tmp")}
 	fe, _, err := e.fetchAll(ctx, sess, 6)
 	if err != nil {
@@ -143,16 +149,17 @@ func (e *env) buildOne(ctx context.Context, m *plan.Machine, lm *lockfile.Machin
 		return nil, err
 	}
 	opts := stages.BuildOptions{Stop: stages.Stage(f.stage), Tool: "disco " + Version, Init: f.init,
+		Identity: f.identity, Force: f.force,
 		TreeOptions: stages.TreeOptions{Root: root, Cache: cache, Epoch: epoch, ExcludeDocs: f.excludeDocs}}
 	if !f.noScripts {
 		opts.Scripts, opts.Generators = scriptRunners(epoch, e.scriptLog())
 	} else {
 		_, opts.Generators = scriptRunners(epoch, e.scriptLog())
 	}
-	e.log.Info("building", "machine", m.ID(), "packages", len(lm.Packages), "source_date_epoch", epoch)
+	e.log.Debug("building", "machine", m.ID(), "packages", len(lm.Packages), "source_date_epoch", epoch)
 	res, err := stages.Build(ctx, m, lm, st, opts)
-	if err != nil {
-		return nil, err
+	if err != nil || res.UpToDate {
+		return res, err
 	}
 	for _, n := range res.Tree.Notices {
 		e.log.Debug(n)
@@ -174,6 +181,10 @@ func (e *env) buildOne(ctx context.Context, m *plan.Machine, lm *lockfile.Machin
 func (e *env) printResults(results []*stages.Result, secs []float64, root string) error {
 	for _, r := range results {
 		m := r.Machine
+		if r.UpToDate {
+			fmt.Fprintf(e.stdout, "%s: up to date: disk %s (nothing changed since the last build; --force builds it again)\n", m.ID(), rel(root, r.Disk))
+			continue
+		}
 		fmt.Fprintf(e.stdout, "%s: tree %s (%d entries, %d packages), manifest %s\n", m.ID(),
 			rel(root, r.Tree.Tree.Dir()), r.Tree.Tree.Manifest().Len(), len(r.Tree.Installed), rel(root, r.Manifest))
 		if r.Disk != "" {
@@ -194,12 +205,23 @@ func (e *env) printResults(results []*stages.Result, secs []float64, root string
 	fmt.Fprintln(tw, "MACHINE\tOUTPUTS\tSIZE\tSECONDS")
 	for i, r := range results {
 		out, size := "tree", "-"
+		if r.UpToDate {
+			out = "(up to date) "
+		}
 		if len(r.Outputs) > 0 {
 			var names, sizes []string
+			var appliance int64
 			for _, o := range r.Outputs {
+				if o.Format == "appliance" {
+					appliance += o.Size
+					continue
+				}
 				names, sizes = append(names, o.Path), append(sizes, humanBytes(o.Size))
 			}
-			out, size = strings.Join(names, " "), strings.Join(sizes, " ")
+			if appliance > 0 {
+				names, sizes = append(names, stages.ApplianceDir+"/"), append(sizes, humanBytes(appliance))
+			}
+			out, size = strings.TrimPrefix(out, "tree")+strings.Join(names, " "), strings.Join(sizes, " ")
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%.2f\n", r.Machine.ID(), out, size, secs[i])
 	}
@@ -222,4 +244,24 @@ type logWriter struct{ e *env }
 func (w logWriter) Write(b []byte) (int, error) {
 	w.e.log.Debug(strings.TrimRight(string(b), "\n"))
 	return len(b), nil
+}
+
+// toolIdentity names this exact disco for build stamps: its version and
+// the sha256 of its executable, so a rebuilt disco rebuilds machines. It
+// is empty (nothing is skipped) when the executable cannot be read.
+func toolIdentity() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return ""
+	}
+	return "disco " + Version + " " + hex.EncodeToString(h.Sum(nil))
 }
