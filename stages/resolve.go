@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"net/http"
 	"regexp"
 	"slices"
@@ -17,6 +16,7 @@ import (
 	"github.com/disco-build/disco/runtime/plan"
 	"github.com/disco-build/disco/stages/lockfile"
 	"github.com/disco-build/disco/stages/repo"
+	"github.com/disco-build/disco/stages/rpmver"
 	"github.com/disco-build/disco/stages/solve"
 )
 
@@ -34,11 +34,9 @@ type Resolver struct {
 
 type loadedRepo struct {
 	cfg       *repo.Config
-	src       repo.Source
-	repo      *repo.Repo
+	pool      *repo.Pool
 	repomd    string // sha256 of repomd.xml
-	filelists bool   // file lists were loaded, for the paths in paths
-	paths     map[string]bool
+	filelists bool   // file lists were consulted (Pool.AddFiles)
 }
 
 // NewResolver returns a resolve stage for the config root (absolute) whose
@@ -70,11 +68,13 @@ func (r *Resolver) Resolve(ctx context.Context, m *plan.Machine, prev *lockfile.
 	if err != nil {
 		return nil, err
 	}
-	universe := pin(collect(repos), prev, update)
 	names := requestNames(m)
-	if err := r.loadFilelists(ctx, repos, universe, names); err != nil {
+	universe, err := reachable(repos, names)
+	if err != nil {
 		return nil, err
 	}
+	universe = pin(universe, prev, update)
+	loadFilelists(repos, universe, names)
 	res, err := solve.Resolve(ctx, universe, solve.Request{Install: names}, solve.Options{
 		Arch:       m.Arch,
 		Priorities: priorities(repos),
@@ -157,11 +157,11 @@ func (r *Resolver) loadFrom(ctx context.Context, c *repo.Config, main repo.Main,
 	}
 	h := sha256.Sum256(raw)
 	sum := hex.EncodeToString(h[:])
-	rp, err := repo.Load(ctx, c, src, repo.Options{Cache: r.meta, Include: main.Include, Exclude: main.Exclude, RepoMDHashes: hashes})
+	pl, err := repo.LoadPool(ctx, c, src, repo.Options{Cache: r.meta, Include: main.Include, Exclude: main.Exclude, RepoMDHashes: hashes})
 	if err != nil {
 		return nil, fmt.Errorf("repo %s (%s): %w", c.ID, base, err)
 	}
-	return &loadedRepo{cfg: c, src: src, repo: rp, repomd: sum}, nil
+	return &loadedRepo{cfg: c, pool: pl, repomd: sum}, nil
 }
 
 func readRepoMD(ctx context.Context, src repo.Source) ([]byte, error) {
@@ -173,13 +173,13 @@ func readRepoMD(ctx context.Context, src repo.Source) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(rc, 64<<20))
 }
 
-// loadFilelists loads the file lists a resolution needs: every
-// repository's when a requested path or a file dependency is in no
-// primary file list, else only those of repositories loaded so before.
-// Of each list only the paths the resolution may look up are kept
-// (solve.FilePaths): the answer is the one complete lists give, without
-// holding a million paths of a large repository.
-func (r *Resolver) loadFilelists(ctx context.Context, repos []*loadedRepo, universe []*repo.Package, names []string) error {
+// loadFilelists completes the packages' file lists where a resolution
+// needs them: in every repository when a requested path or a file
+// dependency is in no primary file list, else only in repositories
+// consulted so before. Only the paths the resolution may look up are
+// added (solve.FilePaths): the answer is the one complete lists give,
+// without holding a million paths of a large repository.
+func loadFilelists(repos []*loadedRepo, universe []*repo.Package, names []string) {
 	byID := map[string]*loadedRepo{}
 	for _, lr := range repos {
 		byID[lr.cfg.ID] = lr
@@ -192,39 +192,64 @@ func (r *Resolver) loadFilelists(ctx context.Context, repos []*loadedRepo, unive
 	if !slices.ContainsFunc(universe, complete) {
 		need = needFilelists(universe, names)
 		if !need {
-			return nil
+			return
 		}
 	}
 	want := solve.FilePaths(universe, names)
 	for _, lr := range repos {
-		if !need && !lr.filelists {
-			continue
+		if need || lr.filelists {
+			lr.pool.AddFiles(want)
+			lr.filelists = true
 		}
-		missing := map[string]bool{}
-		for p := range want {
-			if !lr.paths[p] {
-				missing[p] = true
-			}
-		}
-		if lr.filelists && len(missing) == 0 {
-			continue
-		}
-		if err := lr.repo.LoadFilelistsFor(ctx, lr.src, missing); err != nil {
-			return fmt.Errorf("repo %s: %w", lr.cfg.ID, err)
-		}
-		if lr.paths == nil {
-			lr.paths = map[string]bool{}
-		}
-		maps.Copy(lr.paths, missing)
-		lr.filelists = true
 	}
-	return nil
 }
 
-func collect(repos []*loadedRepo) []*repo.Package {
-	var out []*repo.Package
+// reachable returns the packages of repos that resolving names may look
+// at (solve.Reachable), in the order dnf numbers them within each
+// repository (primary.xml's), repositories in the machine's order; the
+// other packages are never decoded.
+func reachable(repos []*loadedRepo, names []string) ([]*repo.Package, error) {
+	cat := catalog(repos)
+	pkgs := solve.Reachable(cat, names)
+	at := map[*repo.Package][2]int{}
+	for _, p := range pkgs {
+		for i, lr := range repos {
+			if k := lr.pool.Position(p); k >= 0 {
+				at[p] = [2]int{i, k}
+				break
+			}
+		}
+	}
+	slices.SortFunc(pkgs, func(a, b *repo.Package) int {
+		x, y := at[a], at[b]
+		if x[0] != y[0] {
+			return x[0] - y[0]
+		}
+		return x[1] - y[1]
+	})
 	for _, lr := range repos {
-		out = append(out, lr.repo.Packages...)
+		if err := lr.pool.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return pkgs, nil
+}
+
+// catalog looks packages up in every repository.
+type catalog []*loadedRepo
+
+func (c catalog) Providers(key string) []*repo.Package {
+	var out []*repo.Package
+	for _, lr := range c {
+		out = append(out, lr.pool.Providers(key)...)
+	}
+	return out
+}
+
+func (c catalog) Referrers(key string) []*repo.Package {
+	var out []*repo.Package
+	for _, lr := range c {
+		out = append(out, lr.pool.Referrers(key)...)
 	}
 	return out
 }
@@ -263,28 +288,51 @@ func pin(universe []*repo.Package, prev *lockfile.Machine, update []string) []*r
 	return out
 }
 
-// needFilelists reports whether a requested path or a file dependency is
-// provided by no package's primary file list.
+// needFilelists reports whether a requested path, or a path some
+// dependency resolved through file lists names (Requires, Conflicts,
+// Obsoletes, Recommends, Supplements, a word of a rich one), is in no
+// package's primary file list.
 func needFilelists(universe []*repo.Package, names []string) bool {
+	var paths []string
+	for _, n := range names {
+		if strings.HasPrefix(n, "/") {
+			paths = append(paths, n)
+		}
+	}
+	for _, p := range universe {
+		for _, l := range [...][]rpmver.Dep{p.Requires, p.Conflicts, p.Obsoletes, p.Recommends, p.Supplements} {
+			for _, d := range l {
+				paths = appendPaths(paths, d)
+			}
+		}
+	}
+	if len(paths) == 0 {
+		return false
+	}
 	have := map[string]bool{}
 	for _, p := range universe {
 		for _, f := range p.Files {
 			have[f] = true
 		}
 	}
-	for _, n := range names {
-		if strings.HasPrefix(n, "/") && !have[n] {
-			return true
+	return slices.ContainsFunc(paths, func(p string) bool { return !have[p] })
+}
+
+// appendPaths appends the paths d names: its name, or the words of a rich
+// dependency that are paths.
+func appendPaths(dst []string, d rpmver.Dep) []string {
+	if !d.IsRich() {
+		if strings.HasPrefix(d.Name, "/") {
+			dst = append(dst, d.Name)
+		}
+		return dst
+	}
+	for _, w := range strings.FieldsFunc(d.Name, func(r rune) bool { return r == ' ' || r == '(' || r == ')' }) {
+		if strings.HasPrefix(w, "/") {
+			dst = append(dst, w)
 		}
 	}
-	for _, p := range universe {
-		for _, d := range p.Requires {
-			if strings.HasPrefix(d.Name, "/") && !have[d.Name] {
-				return true
-			}
-		}
-	}
-	return false
+	return dst
 }
 
 func unsolvable(m *plan.Machine, err error, pinned bool) error {

@@ -86,6 +86,11 @@ func (c *Cache) put(kind string, ck Checksum, pkgs []*Package) error {
 	if err != nil {
 		return fmt.Errorf("metadata cache: encoding %s: %w", kind, err)
 	}
+	return c.putBytes(kind, ck, payload)
+}
+
+// putBytes stores an encoded payload under kind and ck.
+func (c *Cache) putBytes(kind string, ck Checksum, payload []byte) error {
 	sum := binary.LittleEndian.AppendUint32(nil, crc32.Checksum(payload, castagnoli))
 	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
 		return fmt.Errorf("metadata cache: %w", err)

@@ -20,7 +20,7 @@ import (
 
 // codecVersion changes whenever the layout below (or the cache file's
 // header) changes.
-const codecVersion = 2
+const codecVersion = 3
 
 // codecFields is the number of fields of Package the codec writes (EVR
 // counted as its four); a test
@@ -32,6 +32,9 @@ type encoder struct {
 	table []byte
 	nstr  uint64
 	body  []byte
+	// spans, when set, records where each string's bytes are in table
+	// (the pool file keeps them so that it can find a string by index).
+	spans *[]span
 }
 
 func encodePackages(pkgs []*Package) ([]byte, error) {
@@ -56,16 +59,22 @@ func (e *encoder) bool(b bool) {
 	}
 }
 
-func (e *encoder) str(s string) {
+func (e *encoder) str(s string) { e.uint(e.intern(s)) }
+
+// intern returns s's index in the string table, adding it when new.
+func (e *encoder) intern(s string) uint64 {
 	i, ok := e.strs[s]
 	if !ok {
 		i = e.nstr
 		e.nstr++
 		e.strs[s] = i
 		e.table = binary.AppendUvarint(e.table, uint64(len(s)))
+		if e.spans != nil {
+			*e.spans = append(*e.spans, span{uint32(len(e.table)), uint32(len(s))})
+		}
 		e.table = append(e.table, s...)
 	}
-	e.uint(i)
+	return i
 }
 
 func (e *encoder) evr(v rpmver.EVR) {
@@ -126,8 +135,11 @@ type decoder struct {
 	all  string // the whole encoding
 	b    string // what remains to read of it
 	strs []span // the string table: string i is all[strs[i].off:][:strs[i].n]
-	err  error
-	deps []rpmver.Dep // block the dep lists are carved from
+	// fixed, when set, replaces strs: span i is the 8 bytes at 8*i (a pool
+	// file's span section, read in place), offsets relative to all.
+	fixed string
+	err   error
+	deps  []rpmver.Dep // block the dep lists are carved from
 	// files, when set, keeps of each package's Files only these paths
 	// (copied out of the table, so that it can be freed).
 	files map[string]bool
@@ -194,6 +206,13 @@ func (d *decoder) count() int {
 
 func (d *decoder) str() string {
 	i := d.uint()
+	if d.fixed != "" {
+		s, ok := fixedStr(d.all, d.fixed, i)
+		if !ok {
+			d.fail()
+		}
+		return s
+	}
 	if i >= uint64(len(d.strs)) {
 		d.fail()
 		return ""

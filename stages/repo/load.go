@@ -172,12 +172,8 @@ type mdReader func(r io.Reader, name string) ([]*Package, error)
 // the result in the cache). With files set, packages keep only those of
 // their Files.
 func (r *Repo) loadData(ctx context.Context, src Source, d *RepoMDData, read mdReader, files map[string]bool) ([]*Package, bool, error) {
-	// The checksum names the cache file too: check it before any use.
-	if _, err := newHash(d.Checksum.Type); err != nil {
-		return nil, false, fmt.Errorf("repo %s: %s: %w", r.ID, d.Location, err)
-	}
-	if _, err := hex.DecodeString(d.Checksum.Value); err != nil || d.Checksum.Value == "" {
-		return nil, false, fmt.Errorf("repo %s: %s: repomd.xml checksum %q is not hex", r.ID, d.Location, d.Checksum.Value)
+	if err := r.checkChecksum(d); err != nil {
+		return nil, false, err
 	}
 	if r.cache != nil {
 		if pkgs, ok := r.cache.get(d.Type, d.Checksum, files); ok {
@@ -197,6 +193,18 @@ func (r *Repo) loadData(ctx context.Context, src Source, d *RepoMDData, read mdR
 		keepFiles(pkgs, files)
 	}
 	return pkgs, false, nil
+}
+
+// checkChecksum checks that repomd.xml gives d a usable checksum: it
+// names the cache file too, so it is checked before any use.
+func (r *Repo) checkChecksum(d *RepoMDData) error {
+	if _, err := newHash(d.Checksum.Type); err != nil {
+		return fmt.Errorf("repo %s: %s: %w", r.ID, d.Location, err)
+	}
+	if _, err := hex.DecodeString(d.Checksum.Value); err != nil || d.Checksum.Value == "" {
+		return fmt.Errorf("repo %s: %s: repomd.xml checksum %q is not hex", r.ID, d.Location, d.Checksum.Value)
+	}
+	return nil
 }
 
 // readVerified parses a metadata file while hashing it; the result is used

@@ -100,6 +100,11 @@ func compareDNF(t *testing.T, cases []oracleCase) int {
 				t.Fatalf("case %d request %v: %v", i, req, err)
 			}
 			gotS := describe(got, err)
+			// stages' resolver resolves over Reachable's packages only.
+			sub, serr := Resolve(context.Background(), reachableUniverse(universe, req), Request{Install: req}, Options{Priorities: prios, Exclude: c.Excludes, WeakDeps: c.Weak})
+			if s := describe(sub, serr); s != gotS {
+				t.Errorf("case %d weak=%v req %v: over Reachable's packages %s, over all %s", i, c.Weak, req, s, gotS)
+			}
 			wantS := "FAIL"
 			if want.OK {
 				wantS = strings.Join(want.Pkgs, " ")

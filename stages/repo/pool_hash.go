@@ -1,0 +1,149 @@
+package repo
+
+import "encoding/binary"
+
+// The pool file's hash tables map a key (a string of the pool's string
+// table) to a list of uint32 postings, read in place from the mapped file:
+// a lookup costs a hash and a probe or two, and nothing is built at load.
+//
+// Layout (little-endian uint32s): slot count (a power of two), the slots
+// (0 empty, else 1 + entry index), entry count, then per entry its key's
+// string index, the start of its postings and their count, then the
+// postings count and the postings.
+
+// fnv1a is FNV-1a (64-bit): deterministic, unlike hash/maphash.
+func fnv1a(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
+}
+
+// hashBuilder collects postings by key string index.
+type hashBuilder struct {
+	keys  []uint32            // string index of each entry, in first-use order
+	lists map[uint32][]uint32 // string index -> postings
+}
+
+func newHashBuilder() *hashBuilder { return &hashBuilder{lists: map[uint32][]uint32{}} }
+
+// add files v under the key of string index k (a repeat of the last
+// posting of k is dropped).
+func (h *hashBuilder) add(k, v uint32) {
+	l, ok := h.lists[k]
+	if !ok {
+		h.keys = append(h.keys, k)
+	}
+	if n := len(l); n > 0 && l[n-1] == v {
+		return
+	}
+	h.lists[k] = append(l, v)
+}
+
+// appendTo writes the table; str returns the key of a string index.
+func (h *hashBuilder) appendTo(b []byte, str func(uint32) string) []byte {
+	nslots := 1
+	for nslots < 2*len(h.keys)+1 {
+		nslots *= 2
+	}
+	slots := make([]uint32, nslots)
+	for i, k := range h.keys {
+		j := fnv1a(str(k)) & uint64(nslots-1)
+		for slots[j] != 0 {
+			j = (j + 1) & uint64(nslots-1)
+		}
+		slots[j] = uint32(i + 1)
+	}
+	u := func(v uint32) { b = binary.LittleEndian.AppendUint32(b, v) }
+	u(uint32(nslots))
+	for _, s := range slots {
+		u(s)
+	}
+	u(uint32(len(h.keys)))
+	start := uint32(0)
+	for _, k := range h.keys {
+		n := uint32(len(h.lists[k]))
+		u(k)
+		u(start)
+		u(n)
+		start += n
+	}
+	u(start)
+	for _, k := range h.keys {
+		for _, v := range h.lists[k] {
+			u(v)
+		}
+	}
+	return b
+}
+
+// hashTable reads a table written by appendTo, in place.
+type hashTable struct {
+	slots, entries, postings string // sections of the mapped file
+	mask                     uint64
+}
+
+// readHashTable reads the table at the start of b and returns it and its
+// length in bytes; ok is false when b is too short for what it declares.
+func readHashTable(b string) (t hashTable, n int, ok bool) {
+	word := func(off int) (uint32, bool) {
+		if off < 0 || off+4 > len(b) {
+			return 0, false
+		}
+		return u32(b, off), true
+	}
+	nslots, ok := word(0)
+	if !ok || nslots == 0 || nslots&(nslots-1) != 0 || uint64(nslots)*4 > uint64(len(b)) {
+		return t, 0, false
+	}
+	off := 4
+	t.slots, off = b[off:off+4*int(nslots)], off+4*int(nslots)
+	nent, ok := word(off)
+	if !ok || uint64(nent)*12 > uint64(len(b)-off-4) {
+		return t, 0, false
+	}
+	off += 4
+	t.entries, off = b[off:off+12*int(nent)], off+12*int(nent)
+	npost, ok := word(off)
+	if !ok || uint64(npost)*4 > uint64(len(b)-off-4) {
+		return t, 0, false
+	}
+	off += 4
+	t.postings, off = b[off:off+4*int(npost)], off+4*int(npost)
+	t.mask = uint64(nslots - 1)
+	return t, off, true
+}
+
+func u32(s string, i int) uint32 {
+	return uint32(s[i]) | uint32(s[i+1])<<8 | uint32(s[i+2])<<16 | uint32(s[i+3])<<24
+}
+
+// lookup returns the postings filed under key, appended to dst; str
+// returns the string of a string index ("", false when out of range).
+func (t *hashTable) lookup(dst []uint32, key string, str func(uint32) (string, bool)) []uint32 {
+	if t.mask == 0 && t.slots == "" {
+		return dst
+	}
+	nent := uint32(len(t.entries) / 12)
+	for j, probes := fnv1a(key)&t.mask, uint64(0); probes <= t.mask; j, probes = (j+1)&t.mask, probes+1 {
+		s := u32(t.slots, int(j)*4)
+		if s == 0 || s > nent {
+			return dst
+		}
+		e := int(s-1) * 12
+		if k, ok := str(u32(t.entries, e)); !ok || k != key {
+			continue
+		}
+		start, n := u32(t.entries, e+4), u32(t.entries, e+8)
+		if uint64(start)+uint64(n) > uint64(len(t.postings)/4) {
+			return dst
+		}
+		for i := start; i < start+n; i++ {
+			dst = append(dst, u32(t.postings, int(i)*4))
+		}
+		return dst
+	}
+	return dst
+}
