@@ -2,8 +2,6 @@ package plan
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 )
@@ -17,23 +15,6 @@ func Canonical(v any) ([]byte, error) {
 		return nil, err
 	}
 	return encode(generic)
-}
-
-// Digest returns "sha256:<hex>" over the machine's canonical JSON with every
-// "pos" key removed, so moving a declaration or adding a comment leaves it
-// unchanged.
-func (m *Machine) Digest() (string, error) {
-	generic, err := toGeneric(m)
-	if err != nil {
-		return "", err
-	}
-	stripPos(generic)
-	b, err := encode(generic)
-	if err != nil {
-		return "", err
-	}
-	sum := sha256.Sum256(b)
-	return "sha256:" + hex.EncodeToString(sum[:]), nil
 }
 
 func toGeneric(v any) (any, error) {
@@ -59,18 +40,4 @@ func encode(generic any) ([]byte, error) {
 		return nil, fmt.Errorf("plan: encoding: %w", err)
 	}
 	return buf.Bytes(), nil
-}
-
-func stripPos(v any) {
-	switch x := v.(type) {
-	case map[string]any:
-		delete(x, "pos")
-		for _, e := range x {
-			stripPos(e)
-		}
-	case []any:
-		for _, e := range x {
-			stripPos(e)
-		}
-	}
 }

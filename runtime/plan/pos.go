@@ -39,6 +39,22 @@ func (p Pos) MarshalJSON() ([]byte, error) {
 	return json.Marshal(p.String())
 }
 
+// appendTo appends the position as MarshalJSON's string holds it.
+func (p Pos) appendTo(dst []byte) []byte {
+	if p.IsZero() {
+		return dst
+	}
+	dst = append(dst, p.File...)
+	if p.Line == 0 {
+		return dst
+	}
+	dst = strconv.AppendInt(append(dst, ':'), int64(p.Line), 10)
+	if p.Col == 0 {
+		return dst
+	}
+	return strconv.AppendInt(append(dst, ':'), int64(p.Col), 10)
+}
+
 // UnmarshalJSON parses "file:line:col".
 func (p *Pos) UnmarshalJSON(b []byte) error {
 	var s string
