@@ -89,9 +89,13 @@ func (c *Cache) put(kind string, ck Checksum, pkgs []*Package) error {
 	return c.putBytes(kind, ck, payload)
 }
 
-// putBytes stores an encoded payload under kind and ck.
-func (c *Cache) putBytes(kind string, ck Checksum, payload []byte) error {
-	sum := binary.LittleEndian.AppendUint32(nil, crc32.Checksum(payload, castagnoli))
+// putBytes stores a payload, given in parts, under kind and ck.
+func (c *Cache) putBytes(kind string, ck Checksum, parts ...[]byte) error {
+	crc := uint32(0)
+	for _, p := range parts {
+		crc = crc32.Update(crc, castagnoli, p)
+	}
+	sum := binary.LittleEndian.AppendUint32(nil, crc)
 	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
 		return fmt.Errorf("metadata cache: %w", err)
 	}
@@ -99,7 +103,12 @@ func (c *Cache) putBytes(kind string, ck Checksum, payload []byte) error {
 	if err != nil {
 		return fmt.Errorf("metadata cache: %w", err)
 	}
-	_, err = f.Write(append(append([]byte(cacheMagic), sum[:]...), payload...))
+	_, err = f.Write(append([]byte(cacheMagic), sum[:]...))
+	for _, p := range parts {
+		if err == nil {
+			_, err = f.Write(p)
+		}
+	}
 	err = errors.Join(err, f.Close())
 	if err == nil {
 		err = os.Rename(f.Name(), c.path(kind, ck))

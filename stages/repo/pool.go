@@ -1,6 +1,7 @@
 package repo
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -110,13 +111,19 @@ func LoadPool(ctx context.Context, cfg *Config, src Source, opts Options) (*Pool
 			return nil, fmt.Errorf("repo %s: %w", cfg.ID, err)
 		}
 	}
-	data := buildPool(pkgs, lists)
+	parts := buildPool(pkgs, lists)
+	pkgs, lists = nil, nil
+	var data string
 	if opts.Cache != nil {
-		if err := opts.Cache.putBytes(poolKind, key, data); err != nil {
+		if err := opts.Cache.putBytes(poolKind, key, parts...); err != nil {
 			return nil, fmt.Errorf("repo %s: %w", cfg.ID, err)
 		}
+		data, _ = opts.Cache.mapFile(poolKind, key)
 	}
-	enc, err := readPoolEncoding(string(data))
+	if data == "" {
+		data = string(bytes.Join(parts, nil))
+	}
+	enc, err := readPoolEncoding(data)
 	if err != nil {
 		return nil, fmt.Errorf("repo %s: pool: %w", cfg.ID, err)
 	}

@@ -29,11 +29,29 @@ type poolEncoding struct {
 	fwd, rev hashTable
 }
 
-func buildPool(pkgs, lists []*Package) []byte {
-	var spans []span
-	e := &encoder{strs: map[string]uint64{}, spans: &spans}
+// buildPool encodes pkgs and their file lists (lists[i] is pkgs[i]'s, or
+// lists is nil) as a pool payload, returned in pieces to be written one
+// after the other (joining them would copy a hundred megabytes). It
+// clears lists as it goes, so that what was read of filelists.xml can be
+// freed early.
+func buildPool(pkgs, lists []*Package) [][]byte {
+	// Sizes guessed from a distribution's metadata, so that the big
+	// buffers rarely grow (each growth copies tens of megabytes).
+	ndeps, nfiles := 0, 0
+	for i, p := range pkgs {
+		ndeps += len(p.Provides) + len(p.Requires)
+		nfiles += len(p.Files)
+		if lists != nil {
+			nfiles += len(lists[i].Files)
+		}
+	}
+	nstr := ndeps/2 + nfiles
+	spans := make([]span, 0, nstr)
+	e := &encoder{strs: make(map[string]uint64, nstr), spans: &spans}
+	e.table = make([]byte, 0, 48*nstr)
+	e.body = make([]byte, 0, 6*ndeps+2*nfiles)
 	recOffs := make([]uint32, 0, len(pkgs)+1)
-	fwd, rev := newHashBuilder(), newHashBuilder()
+	var fwd, rev hashBuilder
 	k := func(s string) uint32 { return uint32(e.intern(s)) }
 	for i, p := range pkgs {
 		recOffs = append(recOffs, uint32(len(e.body)))
@@ -65,6 +83,7 @@ func buildPool(pkgs, lists []*Package) []byte {
 				}
 				fwd.add(k(f), v|postFilelist|uint32(t)&postType)
 			}
+			lists[i] = nil
 		}
 		for _, d := range p.Obsoletes {
 			rev.add(k(d.Name), v)
@@ -79,25 +98,26 @@ func buildPool(pkgs, lists []*Package) []byte {
 		}
 	}
 	recOffs = append(recOffs, uint32(len(e.body)))
-	out := make([]byte, 0, 12+len(e.table)+8*len(spans)+4+len(e.body)+4*len(recOffs))
-	u := func(v uint32) { out = binary.LittleEndian.AppendUint32(out, v) }
+	head := make([]byte, 0, 12+8*len(spans)+4)
+	u := func(v uint32) { head = binary.LittleEndian.AppendUint32(head, v) }
 	u(uint32(len(pkgs)))
 	u(uint32(len(spans)))
 	u(uint32(len(e.table)))
-	base := uint32(len(out))
-	out = append(out, e.table...)
+	base := uint32(len(head))
+	mid := make([]byte, 0, 8*len(spans)+4)
 	for _, s := range spans {
-		u(base + s.off)
-		u(s.n)
+		mid = binary.LittleEndian.AppendUint32(mid, base+s.off)
+		mid = binary.LittleEndian.AppendUint32(mid, s.n)
 	}
-	u(uint32(len(e.body)))
-	out = append(out, e.body...)
+	mid = binary.LittleEndian.AppendUint32(mid, uint32(len(e.body)))
+	offs := make([]byte, 0, 4*len(recOffs))
 	for _, o := range recOffs {
-		u(o)
+		offs = binary.LittleEndian.AppendUint32(offs, o)
 	}
 	str := func(i uint32) string { s := spans[i]; return string(e.table[s.off : s.off+s.n]) }
-	out = fwd.appendTo(out, str)
-	return rev.appendTo(out, str)
+	tables := fwd.appendTo(nil, str)
+	tables = rev.appendTo(tables, str)
+	return [][]byte{head, e.table, mid, e.body, offs, tables}
 }
 
 func containsStr(l []string, s string) bool {

@@ -1,6 +1,9 @@
 package repo
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"slices"
+)
 
 // The pool file's hash tables map a key (a string of the pool's string
 // table) to a list of uint32 postings, read in place from the mapped file:
@@ -21,60 +24,63 @@ func fnv1a(s string) uint64 {
 	return h
 }
 
-// hashBuilder collects postings by key string index.
+// hashBuilder collects postings as key-value pairs, sorted when written
+// (one flat array: a map of slices took several times the memory on a
+// distribution's million keys).
 type hashBuilder struct {
-	keys  []uint32            // string index of each entry, in first-use order
-	lists map[uint32][]uint32 // string index -> postings
+	pairs []uint64 // string index << 32 | posting
 }
 
-func newHashBuilder() *hashBuilder { return &hashBuilder{lists: map[uint32][]uint32{}} }
-
-// add files v under the key of string index k (a repeat of the last
-// posting of k is dropped).
-func (h *hashBuilder) add(k, v uint32) {
-	l, ok := h.lists[k]
-	if !ok {
-		h.keys = append(h.keys, k)
-	}
-	if n := len(l); n > 0 && l[n-1] == v {
-		return
-	}
-	h.lists[k] = append(l, v)
-}
+// add files v under the key of string index k.
+func (h *hashBuilder) add(k, v uint32) { h.pairs = append(h.pairs, uint64(k)<<32|uint64(v)) }
 
 // appendTo writes the table; str returns the key of a string index.
+// Postings of a key are sorted, repeats dropped.
 func (h *hashBuilder) appendTo(b []byte, str func(uint32) string) []byte {
+	slices.Sort(h.pairs)
+	h.pairs = slices.Compact(h.pairs)
+	nkeys := 0
+	for i, p := range h.pairs {
+		if i == 0 || p>>32 != h.pairs[i-1]>>32 {
+			nkeys++
+		}
+	}
 	nslots := 1
-	for nslots < 2*len(h.keys)+1 {
+	for nslots < 2*nkeys+1 {
 		nslots *= 2
 	}
 	slots := make([]uint32, nslots)
-	for i, k := range h.keys {
-		j := fnv1a(str(k)) & uint64(nslots-1)
-		for slots[j] != 0 {
-			j = (j + 1) & uint64(nslots-1)
-		}
-		slots[j] = uint32(i + 1)
-	}
+	b = slices.Grow(b, 4*(3+nslots+3*nkeys+len(h.pairs)))
 	u := func(v uint32) { b = binary.LittleEndian.AppendUint32(b, v) }
+	// Entries in key order: key, start, count.
+	entries := make([]byte, 0, 12*nkeys)
+	e := 0
+	for i := 0; i < len(h.pairs); {
+		k := uint32(h.pairs[i] >> 32)
+		j := i
+		for j < len(h.pairs) && uint32(h.pairs[j]>>32) == k {
+			j++
+		}
+		slot := fnv1a(str(k)) & uint64(nslots-1)
+		for slots[slot] != 0 {
+			slot = (slot + 1) & uint64(nslots-1)
+		}
+		e++
+		slots[slot] = uint32(e)
+		entries = binary.LittleEndian.AppendUint32(entries, k)
+		entries = binary.LittleEndian.AppendUint32(entries, uint32(i))
+		entries = binary.LittleEndian.AppendUint32(entries, uint32(j-i))
+		i = j
+	}
 	u(uint32(nslots))
 	for _, s := range slots {
 		u(s)
 	}
-	u(uint32(len(h.keys)))
-	start := uint32(0)
-	for _, k := range h.keys {
-		n := uint32(len(h.lists[k]))
-		u(k)
-		u(start)
-		u(n)
-		start += n
-	}
-	u(start)
-	for _, k := range h.keys {
-		for _, v := range h.lists[k] {
-			u(v)
-		}
+	u(uint32(nkeys))
+	b = append(b, entries...)
+	u(uint32(len(h.pairs)))
+	for _, p := range h.pairs {
+		u(uint32(p))
 	}
 	return b
 }
