@@ -1,26 +1,32 @@
 package plan
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
 )
 
 // WriteText renders machines for people: what each machine installs and
-// places, in order, with the digest.
+// places, in order, with the digest. Output is buffered, so w sees a few
+// large writes.
 func WriteText(w io.Writer, machines []*Machine) error {
-	tw := &textWriter{w: w}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	tw := &textWriter{w: bw}
 	for i, m := range machines {
 		if i > 0 {
 			tw.line("")
 		}
 		tw.machine(m)
 	}
+	if err := bw.Flush(); tw.err == nil {
+		tw.err = err
+	}
 	return tw.err
 }
 
 type textWriter struct {
-	w   io.Writer
+	w   *bufio.Writer
 	err error
 }
 
