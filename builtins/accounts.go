@@ -25,8 +25,8 @@ func userFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 		return nil, argError(err)
 	}
 	u.UID, u.Groups = uid.p, groups
-	return c.add(&Value{kind: "user", label: "user " + quote(u.Name), pos: u.Pos, data: &u,
-		attrs: starlark.StringDict{"name": starlark.String(u.Name)}}), nil
+	return c.add(&Value{kind: "user", label: named("user", u.Name), pos: u.Pos, data: &u,
+		attrs: attrList{{"name", starlark.String(u.Name)}}}), nil
 }
 
 const usergroupDoc = `Declares a Unix group, merged into /etc/group and /etc/gshadow. Without
@@ -45,6 +45,6 @@ func usergroupFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 		return nil, argError(err)
 	}
 	g.GID = gid.p
-	return c.add(&Value{kind: "usergroup", label: "usergroup " + quote(g.Name), pos: g.Pos, data: &g,
-		attrs: starlark.StringDict{"name": starlark.String(g.Name)}}), nil
+	return c.add(&Value{kind: "usergroup", label: named("usergroup", g.Name), pos: g.Pos, data: &g,
+		attrs: attrList{{"name", starlark.String(g.Name)}}}), nil
 }

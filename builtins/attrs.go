@@ -40,6 +40,6 @@ func attrsFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 			a.Xattrs[k] = v
 		}
 	}
-	return c.add(&Value{kind: "attrs", label: "attrs " + quote(a.Path), pos: a.Pos, data: &a,
-		attrs: starlark.StringDict{"path": starlark.String(a.Path)}}), nil
+	return c.add(&Value{kind: "attrs", label: named("attrs", a.Path), pos: a.Pos, data: &a,
+		attrs: attrList{{"path", starlark.String(a.Path)}}}), nil
 }

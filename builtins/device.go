@@ -34,6 +34,6 @@ func deviceFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 	if err := plan.CheckDevice(d); err != nil {
 		return nil, argError(err)
 	}
-	return c.add(&Value{kind: "device", label: "device " + quote(d.Path), pos: d.Pos, data: &d,
-		attrs: starlark.StringDict{"path": starlark.String(d.Path)}}), nil
+	return c.add(&Value{kind: "device", label: named("device", d.Path), pos: d.Pos, data: &d,
+		attrs: attrList{{"path", starlark.String(d.Path)}}}), nil
 }

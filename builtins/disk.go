@@ -18,6 +18,7 @@ const mbrDoc = `An MBR (DOS) partition table, otherwise like gpt().
     disk = mbr([partition("root", "rest", fs = ext4(), mount = "/")])`
 
 func tableFn(table string) func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
+	what := table + " disk"
 	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		c, err := collector(thread)
 		if err != nil {
@@ -33,8 +34,8 @@ func tableFn(table string) func(*starlark.Thread, *starlark.Builtin, starlark.Tu
 		for _, p := range parts.items {
 			d.Partitions = append(d.Partitions, *p.data.(*plan.Partition))
 		}
-		v := &Value{kind: "disk", label: table + " disk", pos: d.Pos, data: &d,
-			attrs: starlark.StringDict{"table": starlark.String(table)}}
+		v := &Value{kind: "disk", label: unnamed(what), pos: d.Pos, data: &d,
+			attrs: attrList{{"table", starlark.String(table)}}}
 		v.adopt(parts.items...)
 		return c.add(v), nil
 	}
@@ -59,8 +60,8 @@ func partitionFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 		return nil, argError(err)
 	}
 	p.Size = string(sz)
-	v := &Value{kind: "partition", label: "partition " + quote(p.Name), pos: p.Pos, data: &p,
-		attrs: starlark.StringDict{"name": starlark.String(p.Name)}}
+	v := &Value{kind: "partition", label: named("partition", p.Name), pos: p.Pos, data: &p,
+		attrs: attrList{{"name", starlark.String(p.Name)}}}
 	if fsys.v != nil {
 		p.FS = fsys.v.data.(*plan.Filesystem)
 		v.adopt(fsys.v)
@@ -98,6 +99,7 @@ const swapDoc = `A swap area.
     swap()`
 
 func fsFn(fsType string) func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
+	what := fsType + " filesystem"
 	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		c, err := collector(thread)
 		if err != nil {
@@ -112,7 +114,7 @@ func fsFn(fsType string) func(*starlark.Thread, *starlark.Builtin, starlark.Tupl
 		if err := starlark.UnpackArgs(b.Name(), args, kwargs, pairs...); err != nil {
 			return nil, argError(err)
 		}
-		return c.add(&Value{kind: "filesystem", label: fsType + " filesystem", pos: f.Pos, data: &f,
-			attrs: starlark.StringDict{"type": starlark.String(fsType)}}), nil
+		return c.add(&Value{kind: "filesystem", label: unnamed(what), pos: f.Pos, data: &f,
+			attrs: attrList{{"type", starlark.String(fsType)}}}), nil
 	}
 }

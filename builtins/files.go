@@ -83,8 +83,8 @@ func sha256Hex(b []byte) string {
 }
 
 func newFileValue(f plan.File) *Value {
-	return &Value{kind: "file", label: f.Kind + " " + quote(f.Path), pos: f.Pos, data: &f,
-		attrs: starlark.StringDict{"path": starlark.String(f.Path), "kind": starlark.String(f.Kind)}}
+	return &Value{kind: "file", label: named(f.Kind, f.Path), pos: f.Pos, data: &f,
+		attrs: attrList{{"path", starlark.String(f.Path)}, {"kind", starlark.String(f.Kind)}}}
 }
 
 const directoryDoc = `Creates a directory in the root (mode defaults to 0o755).
@@ -137,6 +137,6 @@ func deleteFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "path", &d.Path); err != nil {
 		return nil, argError(err)
 	}
-	return c.add(&Value{kind: "delete", label: "delete " + quote(d.Path), pos: d.Pos, data: &d,
-		attrs: starlark.StringDict{"path": starlark.String(d.Path)}}), nil
+	return c.add(&Value{kind: "delete", label: named("delete", d.Path), pos: d.Pos, data: &d,
+		attrs: attrList{{"path", starlark.String(d.Path)}}}), nil
 }

@@ -34,8 +34,8 @@ func generatorFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 	if g.name == "" {
 		g.name = g.fn.Name()
 	}
-	return c.add(&Value{kind: "generator", label: "generator " + quote(g.name), pos: callPos(thread), data: g,
-		attrs: starlark.StringDict{"name": starlark.String(g.name)}}), nil
+	return c.add(&Value{kind: "generator", label: named("generator", g.name), pos: callPos(thread), data: g,
+		attrs: attrList{{"name", starlark.String(g.name)}}}), nil
 }
 
 // runGenerator calls the generator for m and returns the files it made.

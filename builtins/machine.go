@@ -17,41 +17,45 @@ type spec struct {
 	sourceDateEpoch     optInt
 	weakDeps            starlark.Value
 	packages            stringList
-	repos, overlays     *valueList
-	files, devices      *valueList
-	users, usergroups   *valueList
-	generators, deletes *valueList
-	attrs               *valueList
+	repos, overlays     valueList
+	files, devices      valueList
+	users, usergroups   valueList
+	generators, deletes valueList
+	attrs               valueList
 	allowFailures       stringList
-	outputs             *valueList
-	disk, boot, test    *one
-	hardware            *one
+	outputs             valueList
+	disk, boot, test    one
+	hardware            one
 }
 
+// newSpec returns an empty spec: one allocation, as machine() makes one
+// per call.
 func newSpec(pos plan.Pos) *spec {
 	return &spec{
 		pos: pos, weakDeps: starlark.None,
-		repos: listOf("repo"), overlays: listOf("overlay"),
-		files: listOf("file"), devices: listOf("device"),
-		users: listOf("user"), usergroups: listOf("usergroup"),
-		generators: listOf("generator"), deletes: listOf("delete"), attrs: listOf("attrs"),
-		outputs: listOf("output"),
-		disk:    &one{kind: "disk"}, boot: &one{kind: "boot"}, test: &one{kind: "expect"},
-		hardware: &one{kind: "hardware"},
+		repos: valueList{kind: "repo"}, overlays: valueList{kind: "overlay"},
+		files: valueList{kind: "file"}, devices: valueList{kind: "device"},
+		users: valueList{kind: "user"}, usergroups: valueList{kind: "usergroup"},
+		generators: valueList{kind: "generator"}, deletes: valueList{kind: "delete"}, attrs: valueList{kind: "attrs"},
+		outputs: valueList{kind: "output"},
+		disk:    one{kind: "disk"}, boot: one{kind: "boot"}, test: one{kind: "expect"},
+		hardware: one{kind: "hardware"},
 	}
 }
 
-// pairs returns the UnpackArgs pairs shared by machine and group.
-func (s *spec) pairs() []any {
-	return []any{
+// pairs returns the UnpackArgs pairs shared by machine and group, after
+// the given leading ones.
+func (s *spec) pairs(lead ...any) []any {
+	out := make([]any, 0, len(lead)+48)
+	return append(append(out, lead...),
 		"arch?", &s.arch, "releasever?", &s.releasever, "hostname?", &s.hostname,
-		"packages?", &s.packages, "repos?", s.repos, "overlays?", s.overlays,
-		"files?", s.files, "devices?", s.devices, "users?", s.users, "usergroups?", s.usergroups,
-		"generators?", s.generators, "init?", &s.init, "deletes?", s.deletes, "attrs?", s.attrs,
+		"packages?", &s.packages, "repos?", &s.repos, "overlays?", &s.overlays,
+		"files?", &s.files, "devices?", &s.devices, "users?", &s.users, "usergroups?", &s.usergroups,
+		"generators?", &s.generators, "init?", &s.init, "deletes?", &s.deletes, "attrs?", &s.attrs,
 		"allow_scriptlet_failures?", &s.allowFailures,
-		"disk?", s.disk, "outputs?", (*outputList)(s), "boot?", s.boot, "test?", s.test, "hardware?", s.hardware,
+		"disk?", &s.disk, "outputs?", (*outputList)(s), "boot?", &s.boot, "test?", &s.test, "hardware?", &s.hardware,
 		"source_date_epoch?", &s.sourceDateEpoch, "weak_deps?", &s.weakDeps,
-	}
+	)
 }
 
 // outputList unpacks outputs given as format strings or output() values.
@@ -69,7 +73,7 @@ func (o *outputList) Unpack(v starlark.Value) error {
 		if str, ok := starlark.AsString(x); ok {
 			// A plain format name is output(format), declared here.
 			out := &plan.Output{Pos: o.pos, Format: str}
-			o.outputs.items = append(o.outputs.items, &Value{kind: "output", label: "output " + quote(str),
+			o.outputs.items = append(o.outputs.items, &Value{kind: "output", label: named("output", str),
 				pos: o.pos, data: out, attached: true, used: true})
 			continue
 		}
@@ -85,11 +89,11 @@ func (o *outputList) Unpack(v starlark.Value) error {
 // values lists every value the spec holds, for use marking.
 func (s *spec) values() []*Value {
 	var out []*Value
-	for _, l := range []*valueList{s.repos, s.overlays, s.files, s.devices, s.users, s.usergroups,
-		s.generators, s.deletes, s.attrs, s.outputs} {
+	for _, l := range []*valueList{&s.repos, &s.overlays, &s.files, &s.devices, &s.users, &s.usergroups,
+		&s.generators, &s.deletes, &s.attrs, &s.outputs} {
 		out = append(out, l.items...)
 	}
-	for _, o := range []*one{s.disk, s.boot, s.test, s.hardware} {
+	for _, o := range []*one{&s.disk, &s.boot, &s.test, &s.hardware} {
 		if o.v != nil {
 			out = append(out, o.v)
 		}
@@ -111,7 +115,7 @@ func groupFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 	}
 	s := newSpec(callPos(thread))
 	var name string
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, append([]any{"name", &name}, s.pairs()...)...); err != nil {
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, s.pairs("name", &name)...); err != nil {
 		return nil, argError(err)
 	}
 	if err := plan.CheckGroupName(name); err != nil {
@@ -123,8 +127,8 @@ func groupFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 	if pos, ok := c.groupRefs[name]; ok {
 		return nil, argErrorf("%s: group %q declared after the machine at %s named it; declare groups first", b.Name(), name, pos)
 	}
-	v := &Value{kind: "group", label: "group " + quote(name), pos: s.pos, data: s,
-		attrs: starlark.StringDict{"name": starlark.String(name)}}
+	v := &Value{kind: "group", label: named("group", name), pos: s.pos, data: s,
+		attrs: attrList{{"name", starlark.String(name)}}}
 	v.adopt(s.values()...)
 	c.groups[name] = v
 	return c.add(v), nil
@@ -145,7 +149,7 @@ func (g *groupArg) Unpack(v starlark.Value) error {
 	if !ok || val.kind != "group" {
 		return fmt.Errorf("got %s, want group or group name", v.Type())
 	}
-	g.v, g.name = val, string(val.attrs["name"].(starlark.String))
+	g.v, g.name = val, string(val.attrs.get("name").(starlark.String))
 	return nil
 }
 
@@ -173,7 +177,7 @@ func machineFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	s := newSpec(callPos(thread))
 	var name string
 	var g groupArg
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, append([]any{"name", &name, "group?", &g}, s.pairs()...)...); err != nil {
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, s.pairs("name", &name, "group?", &g)...); err != nil {
 		return nil, argError(err)
 	}
 	gs, err := c.lookupGroup(&g, s.pos)
@@ -195,8 +199,8 @@ func machineFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 		v.markUsed()
 	}
 	c.Machines = append(c.Machines, m)
-	mv := &Value{kind: "machine", label: "machine " + quote(name), pos: s.pos, data: m, attached: true, used: true,
-		attrs: starlark.StringDict{"name": starlark.String(name), "group": starlark.String(m.Group)}}
+	mv := &Value{kind: "machine", label: named("machine", name), pos: s.pos, data: m, attached: true, used: true,
+		attrs: attrList{{"name", starlark.String(name)}, {"group", starlark.String(m.Group)}}}
 	return c.add(mv), nil
 }
 
@@ -229,21 +233,21 @@ func (c *Collector) build(name, group string, g, s *spec) (*plan.Machine, error)
 		for _, p := range sp.packages {
 			m.Packages = append(m.Packages, plan.Package{Pos: sp.pos, Name: p})
 		}
-		collect(&m.Repos, sp.repos)
-		collect(&m.Overlays, sp.overlays)
-		collect(&m.Files, sp.files)
-		collect(&m.Devices, sp.devices)
-		collect(&m.Users, sp.users)
-		collect(&m.UserGroups, sp.usergroups)
-		collect(&m.Deletes, sp.deletes)
-		collect(&m.Attrs, sp.attrs)
+		collect(&m.Repos, &sp.repos)
+		collect(&m.Overlays, &sp.overlays)
+		collect(&m.Files, &sp.files)
+		collect(&m.Devices, &sp.devices)
+		collect(&m.Users, &sp.users)
+		collect(&m.UserGroups, &sp.usergroups)
+		collect(&m.Deletes, &sp.deletes)
+		collect(&m.Attrs, &sp.attrs)
 		m.AllowScriptletFailures = append(m.AllowScriptletFailures, sp.allowFailures...)
-		collect(&m.Outputs, sp.outputs)
+		collect(&m.Outputs, &sp.outputs)
 	}
-	m.Disk = pickOne[plan.Disk](s.disk, g.disk)
-	m.Boot = pickOne[plan.Boot](s.boot, g.boot)
-	m.Test = pickOne[plan.Test](s.test, g.test)
-	m.Hardware = pickOne[plan.Hardware](s.hardware, g.hardware)
+	m.Disk = pickOne[plan.Disk](&s.disk, &g.disk)
+	m.Boot = pickOne[plan.Boot](&s.boot, &g.boot)
+	m.Test = pickOne[plan.Test](&s.test, &g.test)
+	m.Hardware = pickOne[plan.Hardware](&s.hardware, &g.hardware)
 	initSpec := s
 	if s.init == "" {
 		initSpec = g
@@ -293,13 +297,15 @@ func pick(a, b string) string {
 }
 
 func pickOne[T any](a, b *one) *T {
-	for _, o := range []*one{a, b} {
-		if o.v != nil {
-			x := *o.v.data.(*T)
-			return &x
-		}
+	o := a
+	if o.v == nil {
+		o = b
 	}
-	return nil
+	if o.v == nil {
+		return nil
+	}
+	x := *o.v.data.(*T)
+	return &x
 }
 
 func truth(v starlark.Value, dflt bool) bool {

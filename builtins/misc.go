@@ -20,8 +20,8 @@ func outputFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "format", &o.Format, "compress?", &o.Compress); err != nil {
 		return nil, argError(err)
 	}
-	return c.add(&Value{kind: "output", label: "output " + quote(o.Format), pos: o.Pos, data: &o,
-		attrs: starlark.StringDict{"format": starlark.String(o.Format)}}), nil
+	return c.add(&Value{kind: "output", label: named("output", o.Format), pos: o.Pos, data: &o,
+		attrs: attrList{{"format", starlark.String(o.Format)}}}), nil
 }
 
 const bootDoc = `How the machine boots: loader "systemd-boot" (UEFI, from the image's own
@@ -49,8 +49,8 @@ func bootFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 	if bt.Initrd != "disco" && bt.Initrd != "packages" {
 		return nil, argErrorf("%s: initrd %q must be \"disco\" or \"packages\"", b.Name(), bt.Initrd)
 	}
-	return c.add(&Value{kind: "boot", label: "boot " + quote(bt.Loader), pos: bt.Pos, data: &bt,
-		attrs: starlark.StringDict{"loader": starlark.String(bt.Loader)}}), nil
+	return c.add(&Value{kind: "boot", label: named("boot", bt.Loader), pos: bt.Pos, data: &bt,
+		attrs: attrList{{"loader", starlark.String(bt.Loader)}}}), nil
 }
 
 const expectDoc = `What "disco test" waits for on the serial console after booting the
@@ -70,8 +70,8 @@ func expectFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 	if t.Expect == "" || t.Timeout <= 0 {
 		return nil, argErrorf("%s: want a non-empty line and a positive timeout", b.Name())
 	}
-	return c.add(&Value{kind: "expect", label: "expect " + quote(t.Expect), pos: t.Pos, data: &t,
-		attrs: starlark.StringDict{"line": starlark.String(t.Expect)}}), nil
+	return c.add(&Value{kind: "expect", label: named("expect", t.Expect), pos: t.Pos, data: &t,
+		attrs: attrList{{"line", starlark.String(t.Expect)}}}), nil
 }
 
 const hardwareDoc = `The virtual machine the image is meant for: CPUs, memory (a size such as
@@ -115,6 +115,6 @@ func hardwareFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	if order == nil {
 		h.BootOrder = []string{"disk"}
 	}
-	return c.add(&Value{kind: "hardware", label: "hardware", pos: h.Pos, data: &h,
-		attrs: starlark.StringDict{"cpus": starlark.MakeInt(h.CPUs), "memory_mib": starlark.MakeInt(h.MemoryMiB)}}), nil
+	return c.add(&Value{kind: "hardware", label: unnamed("hardware"), pos: h.Pos, data: &h,
+		attrs: attrList{{"cpus", starlark.MakeInt(h.CPUs)}, {"memory_mib", starlark.MakeInt(h.MemoryMiB)}}}), nil
 }

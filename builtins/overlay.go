@@ -37,8 +37,8 @@ func overlayFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	if o.Attrs, err = pathAttrs(o.Pos, modes, owners); err != nil {
 		return nil, argErrorf("%s: %s: %w", b.Name(), o.Source, err)
 	}
-	return c.add(&Value{kind: "overlay", label: "overlay " + quote(o.Source), pos: o.Pos, data: &o,
-		attrs: starlark.StringDict{"src": starlark.String(o.Source), "name": starlark.String(o.Name)}}), nil
+	return c.add(&Value{kind: "overlay", label: named("overlay", o.Source), pos: o.Pos, data: &o,
+		attrs: attrList{{"src", starlark.String(o.Source)}, {"name", starlark.String(o.Name)}}}), nil
 }
 
 func pathAttrs(pos plan.Pos, modes, owners *starlark.Dict) ([]plan.PathAttr, error) {

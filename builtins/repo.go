@@ -38,8 +38,8 @@ func repoFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 	if len(r.BaseURLs) == 0 && r.MirrorList == "" && r.Metalink == "" {
 		return nil, argErrorf("%s: repo %q needs baseurl, mirrorlist or metalink", b.Name(), r.ID)
 	}
-	return c.add(&Value{kind: "repo", label: "repo " + quote(r.ID), pos: r.Pos, data: &r,
-		attrs: starlark.StringDict{"id": starlark.String(r.ID), "baseurl": strList(r.BaseURLs)}}), nil
+	return c.add(&Value{kind: "repo", label: named("repo", r.ID), pos: r.Pos, data: &r,
+		attrs: attrList{{"id", starlark.String(r.ID)}, {"baseurl", strList(r.BaseURLs)}}}), nil
 }
 
 func quote(s string) string { return starlark.String(s).String() }

@@ -48,41 +48,32 @@ func (s *stringOrList) Unpack(v starlark.Value) error {
 	return nil
 }
 
-// valueList unpacks a list of *Value of the kinds allowed; kinds is set by
-// the caller before unpacking.
+// valueList unpacks a list of *Value of one kind; kind is set by the
+// caller before unpacking.
 type valueList struct {
-	kinds []string
+	kind  string
 	items []*Value
 }
 
 func (l *valueList) Unpack(v starlark.Value) error {
 	iter, ok := v.(starlark.Iterable)
 	if !ok {
-		return fmt.Errorf("got %s, want list of %s", v.Type(), l.kinds[0])
+		return fmt.Errorf("got %s, want list of %s", v.Type(), l.kind)
 	}
 	it := iter.Iterate()
 	defer it.Done()
 	var x starlark.Value
 	for i := 0; it.Next(&x); i++ {
 		val, ok := x.(*Value)
-		if !ok || !l.allows(val.kind) {
-			return fmt.Errorf("element %d: got %s, want %s", i, x.Type(), l.kinds[0])
+		if !ok || val.kind != l.kind {
+			return fmt.Errorf("element %d: got %s, want %s", i, x.Type(), l.kind)
 		}
 		l.items = append(l.items, val)
 	}
 	return nil
 }
 
-func (l *valueList) allows(kind string) bool {
-	for _, k := range l.kinds {
-		if k == kind {
-			return true
-		}
-	}
-	return false
-}
-
-func listOf(kinds ...string) *valueList { return &valueList{kinds: kinds} }
+func listOf(kind string) *valueList { return &valueList{kind: kind} }
 
 // one unpacks a single *Value of one kind.
 type one struct {

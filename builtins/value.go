@@ -2,6 +2,7 @@ package builtins
 
 import (
 	"fmt"
+	"sort"
 
 	"github.com/disco-build/disco/runtime/plan"
 	"go.starlark.net/starlark"
@@ -11,10 +12,10 @@ import (
 // plus its position and bookkeeping for unused-value reports.
 type Value struct {
 	kind  string // "repo", "file", "partition", ...
-	label string // what messages call it, e.g. `repo "base"`
+	label label  // what messages call it, e.g. `repo "base"`
 	pos   plan.Pos
 	data  any // the plan value, e.g. *plan.Repo
-	attrs starlark.StringDict
+	attrs attrList
 
 	children []*Value
 	attached bool // is a child of another value or of a machine
@@ -31,15 +32,34 @@ func (v *Value) Hash() (uint32, error) { return 0, fmt.Errorf("unhashable type: 
 
 // Attr returns a field of the value, for configurations that inspect what
 // they built (e.g. r.id).
-func (v *Value) Attr(name string) (starlark.Value, error) {
-	if a, ok := v.attrs[name]; ok {
-		return a, nil
+func (v *Value) Attr(name string) (starlark.Value, error) { return v.attrs.get(name), nil }
+
+// AttrNames lists the readable fields, sorted.
+func (v *Value) AttrNames() []string {
+	names := make([]string, len(v.attrs))
+	for i, a := range v.attrs {
+		names[i] = a.name
 	}
-	return nil, nil
+	sort.Strings(names)
+	return names
 }
 
-// AttrNames lists the readable fields.
-func (v *Value) AttrNames() []string { return v.attrs.Keys() }
+// attrList is a value's few readable fields: a slice, as a map per value
+// costs more than the lookups it saves.
+type attrList []struct {
+	name string
+	v    starlark.Value
+}
+
+// get returns the field called name, or nil.
+func (l attrList) get(name string) starlark.Value {
+	for _, a := range l {
+		if a.name == name {
+			return a.v
+		}
+	}
+	return nil
+}
 
 // Pos is where the value was declared.
 func (v *Value) Pos() plan.Pos { return v.pos }
@@ -65,6 +85,23 @@ func (v *Value) markUsed() {
 	for _, c := range v.children {
 		c.markUsed()
 	}
+}
+
+// label is what messages call a value: a word and, for a named value, the
+// name quoted. It is put together only when a message needs it.
+type label struct {
+	what, name string
+	named      bool
+}
+
+func named(what, name string) label { return label{what: what, name: name, named: true} }
+func unnamed(what string) label     { return label{what: what} }
+
+func (l label) String() string {
+	if !l.named {
+		return l.what
+	}
+	return l.what + " " + quote(l.name)
 }
 
 func callPos(thread *starlark.Thread) plan.Pos {
