@@ -66,12 +66,7 @@ func (e *env) runEval(ctx context.Context, f evalFlags) error {
 		}
 	}
 	if f.format == "json" {
-		b, err := plan.Document(machines)
-		if err != nil {
-			return err
-		}
-		_, err = e.stdout.Write(b)
-		return err
+		return plan.WriteDocument(e.stdout, machines)
 	}
 	return plan.WriteText(e.stdout, machines)
 }

@@ -1,49 +1,79 @@
 package plan
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"runtime"
 	"slices"
 	"sync"
 )
 
 // Document returns the canonical JSON `disco eval --format json` prints:
-// {"machines": [...]} where each machine also carries its "digest". The
-// machines are encoded in parallel; the bytes do not depend on how.
+// {"machines": [...]} where each machine also carries its "digest".
 func Document(machines []*Machine) ([]byte, error) {
-	parts := make([][]byte, len(machines))
-	forChunks(len(machines), func(lo, hi int) {
-		e, d := &encoder{pos: true, depth: 2}, &encoder{}
-		ends := make([]int, 0, hi-lo)
-		for i, m := range machines[lo:hi] {
-			e.machine(m, m.digest(d))
-			ends = append(ends, len(e.b))
-			if i == 0 { // machines of one configuration are much alike
-				e.b = slices.Grow(e.b, (hi-lo)*len(e.b)*9/8)
-			}
-		}
-		start := 0
-		for i, end := range ends {
-			parts[lo+i] = e.b[start:end:end]
-			start = end
-		}
-	})
-	size := 32
-	for _, p := range parts {
-		size += len(p) + 6
+	chunks := documentChunks(machines, workers(len(machines)))
+	if len(chunks) == 1 {
+		return chunks[0], nil
 	}
-	e := &encoder{b: make([]byte, 0, size)}
-	e.open('{')
-	e.key("machines")
-	e.open('[')
-	for _, p := range parts {
+	return bytes.Join(chunks, nil), nil
+}
+
+// WriteDocument writes Document's bytes to w without joining them into
+// one buffer first.
+func WriteDocument(w io.Writer, machines []*Machine) error {
+	for _, c := range documentChunks(machines, workers(len(machines))) {
+		if _, err := w.Write(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// workers is how many goroutines encode n machines: one per CPU, each
+// with at least 64 machines.
+func workers(n int) int { return max(1, min(runtime.GOMAXPROCS(0), n/64)) }
+
+// documentChunks returns the document in consecutive pieces, one per
+// worker: machines are encoded (and digested) in parallel, and the bytes
+// do not depend on how many workers there were.
+func documentChunks(machines []*Machine, workers int) [][]byte {
+	n := len(machines)
+	chunks := make([][]byte, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := n*w/workers, n*(w+1)/workers
+		wg.Go(func() { chunks[w] = documentChunk(machines, lo, hi) })
+	}
+	wg.Wait()
+	return chunks
+}
+
+// documentChunk encodes machines[lo:hi] with what surrounds them: the
+// document's start when lo is 0, its end when hi is the last machine.
+func documentChunk(machines []*Machine, lo, hi int) []byte {
+	e, d := &encoder{pos: true}, &encoder{}
+	if lo == 0 {
+		e.open('{')
+		e.key("machines")
+		e.open('[')
+	} else {
+		e.depth = 2 // inside the machines list, after a machine
+	}
+	for i, m := range machines[lo:hi] {
 		e.elem()
-		e.b = append(e.b, p...)
+		e.machine(m, m.digest(d))
+		if i == 0 { // machines of one configuration are much alike
+			e.b = slices.Grow(e.b, (hi-lo)*len(e.b)*9/8)
+		}
 	}
-	e.close(']')
-	e.close('}')
-	return append(e.b, '\n'), nil
+	if hi == len(machines) {
+		e.close(']')
+		e.close('}')
+		e.b = append(e.b, '\n')
+	}
+	return e.b
 }
 
 // Digest returns "sha256:<hex>" over the machine's canonical JSON with every
@@ -60,20 +90,4 @@ func (m *Machine) digest(d *encoder) string {
 	d.b = append(d.b, '\n')
 	sum := sha256.Sum256(d.b)
 	return "sha256:" + hex.EncodeToString(sum[:])
-}
-
-// forChunks calls f on consecutive index ranges covering [0, n), in
-// parallel when n is large enough to be worth it.
-func forChunks(n int, f func(lo, hi int)) {
-	workers := min(runtime.GOMAXPROCS(0), n/64)
-	if workers < 2 {
-		f(0, n)
-		return
-	}
-	var wg sync.WaitGroup
-	for w := range workers {
-		lo, hi := n*w/workers, n*(w+1)/workers
-		wg.Go(func() { f(lo, hi) })
-	}
-	wg.Wait()
 }

@@ -174,6 +174,15 @@ func TestEncoderMatchesGeneric(t *testing.T) {
 		if err != nil || !bytes.Equal(got, want) {
 			t.Fatalf("Document of %d machines differs (err %v)", len(set), err)
 		}
+		var buf bytes.Buffer
+		if err := WriteDocument(&buf, set); err != nil || !bytes.Equal(buf.Bytes(), want) {
+			t.Fatalf("WriteDocument of %d machines differs (err %v)", len(set), err)
+		}
+		for w := 1; w <= 7 && w <= max(1, len(set)); w++ {
+			if got := bytes.Join(documentChunks(set, w), nil); !bytes.Equal(got, want) {
+				t.Fatalf("document of %d machines in %d chunks differs", len(set), w)
+			}
+		}
 	}
 }
 
