@@ -6,54 +6,73 @@ import (
 	"encoding/hex"
 	"io"
 	"runtime"
-	"slices"
-	"sync"
+	"sync/atomic"
 )
 
 // Document returns the canonical JSON `disco eval --format json` prints:
 // {"machines": [...]} where each machine also carries its "digest".
 func Document(machines []*Machine) ([]byte, error) {
-	chunks := documentChunks(machines, workers(len(machines)))
-	if len(chunks) == 1 {
-		return chunks[0], nil
-	}
-	return bytes.Join(chunks, nil), nil
+	var buf bytes.Buffer
+	err := WriteDocument(&buf, machines)
+	return buf.Bytes(), err
 }
 
-// WriteDocument writes Document's bytes to w without joining them into
-// one buffer first.
+// WriteDocument writes Document's bytes to w. Machines are encoded (and
+// digested) in parallel, a batch at a time, and written in order as their
+// batches are done, so the document is never held whole in memory; its
+// bytes do not depend on how the work was shared.
 func WriteDocument(w io.Writer, machines []*Machine) error {
-	for _, c := range documentChunks(machines, workers(len(machines))) {
-		if _, err := w.Write(c); err != nil {
-			return err
-		}
-	}
-	return nil
+	return writeDocument(w, machines, runtime.GOMAXPROCS(0), 32)
 }
 
-// workers is how many goroutines encode n machines: one per CPU, each
-// with at least 64 machines.
-func workers(n int) int { return max(1, min(runtime.GOMAXPROCS(0), n/64)) }
-
-// documentChunks returns the document in consecutive pieces, one per
-// worker: machines are encoded (and digested) in parallel, and the bytes
-// do not depend on how many workers there were.
-func documentChunks(machines []*Machine, workers int) [][]byte {
+func writeDocument(w io.Writer, machines []*Machine, workers, batch int) error {
 	n := len(machines)
-	chunks := make([][]byte, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		lo, hi := n*w/workers, n*(w+1)/workers
-		wg.Go(func() { chunks[w] = documentChunk(machines, lo, hi) })
+	batches := max(1, (n+batch-1)/batch)
+	workers = max(1, min(workers, batches))
+	done := make([]chan []byte, batches)
+	for k := range done {
+		done[k] = make(chan []byte, 1)
 	}
-	wg.Wait()
-	return chunks
+	// Free buffers double as tickets: a worker takes one before it takes
+	// the next batch, and gets it back once that batch is written, so at
+	// most 2*workers batches are in memory and the batch the writer waits
+	// for always holds a ticket.
+	free := make(chan []byte, 2*workers)
+	for range cap(free) {
+		free <- nil
+	}
+	var next atomic.Int64
+	for range workers {
+		go func() {
+			d := &encoder{}
+			for {
+				buf := <-free
+				k := int(next.Add(1) - 1)
+				if k >= batches {
+					free <- buf
+					return
+				}
+				lo, hi := min(n, k*batch), min(n, (k+1)*batch)
+				done[k] <- documentPiece(buf[:0], d, machines, lo, hi)
+			}
+		}()
+	}
+	var err error
+	for k := range batches {
+		b := <-done[k]
+		if err == nil {
+			_, err = w.Write(b)
+		}
+		free <- b
+	}
+	return err
 }
 
-// documentChunk encodes machines[lo:hi] with what surrounds them: the
-// document's start when lo is 0, its end when hi is the last machine.
-func documentChunk(machines []*Machine, lo, hi int) []byte {
-	e, d := &encoder{pos: true}, &encoder{}
+// documentPiece appends machines[lo:hi] to dst with what surrounds them in
+// the document: its start when lo is 0, its end when hi is the last
+// machine. d is scratch space for digests.
+func documentPiece(dst []byte, d *encoder, machines []*Machine, lo, hi int) []byte {
+	e := &encoder{b: dst, pos: true}
 	if lo == 0 {
 		e.open('{')
 		e.key("machines")
@@ -61,12 +80,9 @@ func documentChunk(machines []*Machine, lo, hi int) []byte {
 	} else {
 		e.depth = 2 // inside the machines list, after a machine
 	}
-	for i, m := range machines[lo:hi] {
+	for _, m := range machines[lo:hi] {
 		e.elem()
 		e.machine(m, m.digest(d))
-		if i == 0 { // machines of one configuration are much alike
-			e.b = slices.Grow(e.b, (hi-lo)*len(e.b)*9/8)
-		}
 	}
 	if hi == len(machines) {
 		e.close(']')

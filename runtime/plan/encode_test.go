@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
@@ -178,9 +179,12 @@ func TestEncoderMatchesGeneric(t *testing.T) {
 		if err := WriteDocument(&buf, set); err != nil || !bytes.Equal(buf.Bytes(), want) {
 			t.Fatalf("WriteDocument of %d machines differs (err %v)", len(set), err)
 		}
-		for w := 1; w <= 7 && w <= max(1, len(set)); w++ {
-			if got := bytes.Join(documentChunks(set, w), nil); !bytes.Equal(got, want) {
-				t.Fatalf("document of %d machines in %d chunks differs", len(set), w)
+		for _, workers := range []int{1, 2, 3, 8} {
+			for _, batch := range []int{1, 7, 32, 1000} {
+				buf.Reset()
+				if err := writeDocument(&buf, set, workers, batch); err != nil || !bytes.Equal(buf.Bytes(), want) {
+					t.Fatalf("document of %d machines, %d workers, batches of %d differs (err %v)", len(set), workers, batch, err)
+				}
 			}
 		}
 	}
@@ -221,5 +225,23 @@ func BenchmarkDocument(b *testing.B) {
 		if _, err := Document(ms); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+type failWriter struct{ writes int }
+
+func (f *failWriter) Write(b []byte) (int, error) {
+	f.writes++
+	return 0, errors.New("disk full")
+}
+
+func TestWriteDocumentError(t *testing.T) {
+	ms := testMachines()
+	f := &failWriter{}
+	if err := writeDocument(f, ms, 2, 4); err == nil || err.Error() != "disk full" {
+		t.Fatalf("writeDocument to a failing writer = %v, want disk full", err)
+	}
+	if f.writes != 1 {
+		t.Errorf("writeDocument went on writing after an error: %d writes", f.writes)
 	}
 }
