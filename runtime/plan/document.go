@@ -22,7 +22,7 @@ func Document(machines []*Machine) ([]byte, error) {
 // batches are done, so the document is never held whole in memory; its
 // bytes do not depend on how the work was shared.
 func WriteDocument(w io.Writer, machines []*Machine) error {
-	return writeDocument(w, machines, runtime.GOMAXPROCS(0), 32)
+	return writeDocument(w, machines, runtime.GOMAXPROCS(0), 8)
 }
 
 func writeDocument(w io.Writer, machines []*Machine, workers, batch int) error {
