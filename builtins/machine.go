@@ -66,24 +66,21 @@ func (o *outputList) Unpack(v starlark.Value) error {
 	if !ok {
 		return fmt.Errorf("got %s, want list of output formats", v.Type())
 	}
-	it := iter.Iterate()
-	defer it.Done()
-	var x starlark.Value
-	for i := 0; it.Next(&x); i++ {
+	return each(iter, func(i int, x starlark.Value) error {
 		if str, ok := starlark.AsString(x); ok {
 			// A plain format name is output(format), declared here.
 			out := &plan.Output{Pos: o.pos, Format: str}
 			o.outputs.items = append(o.outputs.items, &Value{kind: "output", label: named("output", str),
 				pos: o.pos, data: out, attached: true, used: true})
-			continue
+			return nil
 		}
 		val, ok := x.(*Value)
 		if !ok || val.kind != "output" {
 			return fmt.Errorf("element %d: got %s, want format string or output", i, x.Type())
 		}
 		o.outputs.items = append(o.outputs.items, val)
-	}
-	return nil
+		return nil
+	})
 }
 
 // values lists every value the spec holds, for use marking.
@@ -229,21 +226,24 @@ func (c *Collector) build(name, group string, g, s *spec) (*plan.Machine, error)
 		m.SourceDateEpoch = g.sourceDateEpoch.p
 	}
 	m.WeakDeps = truth(s.weakDeps, truth(g.weakDeps, false))
+	if n := len(g.packages) + len(s.packages); n > 0 {
+		m.Packages = make([]plan.Package, 0, n)
+	}
 	for _, sp := range []*spec{g, s} {
 		for _, p := range sp.packages {
 			m.Packages = append(m.Packages, plan.Package{Pos: sp.pos, Name: p})
 		}
-		collect(&m.Repos, &sp.repos)
-		collect(&m.Overlays, &sp.overlays)
-		collect(&m.Files, &sp.files)
-		collect(&m.Devices, &sp.devices)
-		collect(&m.Users, &sp.users)
-		collect(&m.UserGroups, &sp.usergroups)
-		collect(&m.Deletes, &sp.deletes)
-		collect(&m.Attrs, &sp.attrs)
 		m.AllowScriptletFailures = append(m.AllowScriptletFailures, sp.allowFailures...)
-		collect(&m.Outputs, &sp.outputs)
 	}
+	collect(&m.Repos, &g.repos, &s.repos)
+	collect(&m.Overlays, &g.overlays, &s.overlays)
+	collect(&m.Files, &g.files, &s.files)
+	collect(&m.Devices, &g.devices, &s.devices)
+	collect(&m.Users, &g.users, &s.users)
+	collect(&m.UserGroups, &g.usergroups, &s.usergroups)
+	collect(&m.Deletes, &g.deletes, &s.deletes)
+	collect(&m.Attrs, &g.attrs, &s.attrs)
+	collect(&m.Outputs, &g.outputs, &s.outputs)
 	m.Disk = pickOne[plan.Disk](&s.disk, &g.disk)
 	m.Boot = pickOne[plan.Boot](&s.boot, &g.boot)
 	m.Test = pickOne[plan.Test](&s.test, &g.test)
@@ -283,10 +283,23 @@ func (c *Collector) generate(thread *starlark.Thread, m *plan.Machine, g, s *spe
 	return nil
 }
 
-func collect[T any](dst *[]T, l *valueList) {
-	for _, v := range l.items {
-		*dst = append(*dst, *v.data.(*T))
+// collect sets *dst to copies of the values in lists (left nil when there
+// are none).
+func collect[T any](dst *[]T, lists ...*valueList) {
+	n := 0
+	for _, l := range lists {
+		n += len(l.items)
 	}
+	if n == 0 {
+		return
+	}
+	out := make([]T, 0, n)
+	for _, l := range lists {
+		for _, v := range l.items {
+			out = append(out, *v.data.(*T))
+		}
+	}
+	*dst = out
 }
 
 func pick(a, b string) string {

@@ -2,6 +2,7 @@ package builtins
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 
 	"go.starlark.net/starlark"
@@ -19,15 +20,36 @@ func (s *stringList) Unpack(v starlark.Value) error {
 	if _, isStr := v.(starlark.String); isStr {
 		return fmt.Errorf("got string, want list of strings")
 	}
-	it := iter.Iterate()
-	defer it.Done()
-	var x starlark.Value
-	for i := 0; it.Next(&x); i++ {
+	return each(iter, func(i int, x starlark.Value) error {
 		str, ok := starlark.AsString(x)
 		if !ok {
 			return fmt.Errorf("element %d: got %s, want string", i, x.Type())
 		}
 		*s = append(*s, str)
+		return nil
+	})
+}
+
+// each calls f with each element of v and its index, stopping at the first
+// error. Lists and tuples are indexed, other iterables iterated.
+func each(v starlark.Iterable, f func(i int, x starlark.Value) error) error {
+	switch v.(type) {
+	case *starlark.List, starlark.Tuple:
+		seq := v.(starlark.Indexable)
+		for i := 0; i < seq.Len(); i++ {
+			if err := f(i, seq.Index(i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	it := v.Iterate()
+	defer it.Done()
+	var x starlark.Value
+	for i := 0; it.Next(&x); i++ {
+		if err := f(i, x); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -60,17 +82,17 @@ func (l *valueList) Unpack(v starlark.Value) error {
 	if !ok {
 		return fmt.Errorf("got %s, want list of %s", v.Type(), l.kind)
 	}
-	it := iter.Iterate()
-	defer it.Done()
-	var x starlark.Value
-	for i := 0; it.Next(&x); i++ {
+	if seq, ok := iter.(starlark.Sequence); ok {
+		l.items = slices.Grow(l.items, seq.Len())
+	}
+	return each(iter, func(i int, x starlark.Value) error {
 		val, ok := x.(*Value)
 		if !ok || val.kind != l.kind {
 			return fmt.Errorf("element %d: got %s, want %s", i, x.Type(), l.kind)
 		}
 		l.items = append(l.items, val)
-	}
-	return nil
+		return nil
+	})
 }
 
 func listOf(kind string) *valueList { return &valueList{kind: kind} }
