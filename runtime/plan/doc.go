@@ -11,5 +11,9 @@
 //   - Default: fills defaults, a separate step.
 //   - Canonical: canonical JSON bytes (sorted keys, stable order).
 //   - Machine.Digest: sha256 of the canonical JSON without positions.
+//   - Document, WriteDocument: the JSON of `disco eval --format json`.
+//     These and Digest use a hand-written encoder (encode*.go) whose bytes
+//     are Canonical's; digests are stored in disco.lock files and must not
+//     change.
 //   - WriteText: the human-readable rendering of `disco eval`.
 package plan
