@@ -168,6 +168,11 @@ func TestEncoderMatchesGeneric(t *testing.T) {
 			t.Fatalf("machine %d: Document differs (err %v):\n%s\nwant:\n%s", i, err, gotDoc, wantDoc)
 		}
 	}
+	for i, d := range digests(ms) {
+		if want, _ := genericDigest(ms[i]); d != want {
+			t.Fatalf("digests()[%d] = %s, want %s", i, d, want)
+		}
+	}
 	// Many machines: the parallel path, and the empty document.
 	for _, set := range [][]*Machine{ms, nil} {
 		want, _ := genericDocument(set)

@@ -13,11 +13,12 @@ import (
 func WriteText(w io.Writer, machines []*Machine) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	tw := &textWriter{w: bw}
+	ds := digests(machines)
 	for i, m := range machines {
 		if i > 0 {
 			tw.line("")
 		}
-		tw.machine(m)
+		tw.machine(m, ds[i])
 	}
 	if err := bw.Flush(); tw.err == nil {
 		tw.err = err
@@ -37,12 +38,7 @@ func (t *textWriter) line(format string, args ...any) {
 	_, t.err = fmt.Fprintf(t.w, format+"\n", args...)
 }
 
-func (t *textWriter) machine(m *Machine) {
-	digest, err := m.Digest()
-	if err != nil {
-		t.err = err
-		return
-	}
+func (t *textWriter) machine(m *Machine, digest string) {
 	t.line("machine %s (%s, %s)", m.ID(), m.Source, m.Pos)
 	t.line("  arch: %s", m.Arch)
 	if m.Releasever != "" {
