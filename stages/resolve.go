@@ -205,28 +205,11 @@ func loadFilelists(repos []*loadedRepo, universe []*repo.Package, names []string
 }
 
 // reachable returns the packages of repos that resolving names may look
-// at (solve.Reachable), in the order dnf numbers them within each
-// repository (primary.xml's), repositories in the machine's order; the
-// other packages are never decoded.
+// at (solve.Reachable), repositories in the machine's order, each in its
+// primary.xml order (the order dnf numbers them in); the other packages
+// are never decoded.
 func reachable(repos []*loadedRepo, names []string) ([]*repo.Package, error) {
-	cat := catalog(repos)
-	pkgs := solve.Reachable(cat, names)
-	at := map[*repo.Package][2]int{}
-	for _, p := range pkgs {
-		for i, lr := range repos {
-			if k := lr.pool.Position(p); k >= 0 {
-				at[p] = [2]int{i, k}
-				break
-			}
-		}
-	}
-	slices.SortFunc(pkgs, func(a, b *repo.Package) int {
-		x, y := at[a], at[b]
-		if x[0] != y[0] {
-			return x[0] - y[0]
-		}
-		return x[1] - y[1]
-	})
+	pkgs := solve.Reachable(newCatalog(repos), names)
 	for _, lr := range repos {
 		if err := lr.pool.Err(); err != nil {
 			return nil, err
@@ -235,23 +218,53 @@ func reachable(repos []*loadedRepo, names []string) ([]*repo.Package, error) {
 	return pkgs, nil
 }
 
-// catalog looks packages up in every repository.
-type catalog []*loadedRepo
-
-func (c catalog) Providers(key string) []*repo.Package {
-	var out []*repo.Package
-	for _, lr := range c {
-		out = append(out, lr.pool.Providers(key)...)
-	}
-	return out
+// catalog numbers the packages of several repositories one after the
+// other (solve.Catalog).
+type catalog struct {
+	pools []*repo.Pool
+	start []int32 // ID of each pool's first package, and the total
 }
 
-func (c catalog) Referrers(key string) []*repo.Package {
-	var out []*repo.Package
-	for _, lr := range c {
-		out = append(out, lr.pool.Referrers(key)...)
+func newCatalog(repos []*loadedRepo) *catalog {
+	c := &catalog{start: []int32{0}}
+	for _, lr := range repos {
+		c.pools = append(c.pools, lr.pool)
+		c.start = append(c.start, c.start[len(c.start)-1]+int32(lr.pool.Len()))
 	}
-	return out
+	return c
+}
+
+func (c *catalog) Len() int { return int(c.start[len(c.start)-1]) }
+
+func (c *catalog) Package(id int32) *repo.Package {
+	for k, pl := range c.pools {
+		if id < c.start[k+1] {
+			return pl.Package(int(id - c.start[k]))
+		}
+	}
+	return nil
+}
+
+func (c *catalog) Providers(dst []int32, key string) []int32 {
+	for k, pl := range c.pools {
+		n := len(dst)
+		dst = pl.Providers(dst, key)
+		for i := n; i < len(dst); i++ {
+			dst[i] += c.start[k]
+		}
+	}
+	return dst
+}
+
+func (c *catalog) Referrers(dst []int32, key string) []int32 {
+	for k, pl := range c.pools {
+		n := len(dst)
+		dst = pl.Referrers(dst, key)
+		for i := n; i < len(dst); i++ {
+			dst[i] += c.start[k]
+		}
+	}
+	return dst
 }
 
 func priorities(repos []*loadedRepo) map[string]int {

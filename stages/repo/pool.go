@@ -15,13 +15,13 @@ import (
 // returns it, so a warm resolution of a small request in a 60,000-package
 // repository decodes a few hundred packages and builds no map of names.
 //
-// Lookups: Providers (packages named key, providing key, or owning the
-// path key per primary.xml or filelists.xml) and Referrers (packages whose
-// Obsoletes name key or whose Supplements mention it). AddFiles completes
-// the packages' Files with the paths a resolution looks up, as
-// Repo.LoadFilelistsFor does. Packages come back with RepoID set and
-// includepkgs/excludepkgs applied, each decoded once (same pointer every
-// time).
+// Lookups give package indexes (primary.xml order): Providers (packages
+// named key, providing key, or owning the path key per primary.xml or
+// filelists.xml) and Referrers (packages whose Obsoletes name key or whose
+// Supplements mention it). Package(i) decodes one, once (the same pointer
+// every time), with RepoID set; includepkgs/excludepkgs make it nil.
+// AddFiles completes the packages' Files with the paths a resolution looks
+// up, as Repo.LoadFilelistsFor does.
 type Pool struct {
 	ID string
 	MD *RepoMD
@@ -30,10 +30,9 @@ type Pool struct {
 
 	enc     poolEncoding
 	dec     decoder
-	keep    func(*Package) bool // includepkgs/excludepkgs; nil keeps all
-	pkgs    []*Package          // decoded packages by index, nil until then
-	state   []uint8             // per index: 0 not decoded, 1 kept, 2 filtered out
-	pos     map[*Package]int32
+	keep    func(*Package) bool  // includepkgs/excludepkgs; nil keeps all
+	pkgs    []*Package           // decoded packages by index, nil until then
+	state   []uint8              // per index: 0 not decoded, 1 kept, 2 filtered out
 	pending map[int32][]poolFile // filelists paths for packages not decoded yet
 	added   map[string]bool      // paths AddFiles has added
 	err     error
@@ -136,7 +135,6 @@ func (p *Pool) init(enc poolEncoding) {
 	p.dec = decoder{all: enc.all, fixed: enc.spans}
 	p.pkgs = make([]*Package, enc.n)
 	p.state = make([]uint8, enc.n)
-	p.pos = map[*Package]int32{}
 	p.pending = map[int32][]poolFile{}
 	p.added = map[string]bool{}
 }
@@ -164,30 +162,27 @@ func (p *Pool) Len() int { return p.enc.n }
 // entry that passed its checksum); lookups skip such packages.
 func (p *Pool) Err() error { return p.err }
 
-// Providers returns the packages named key, providing key, or owning the
-// path key (per primary.xml or filelists.xml), in primary.xml order.
-func (p *Pool) Providers(key string) []*Package { return p.lookup(&p.enc.fwd, key) }
+// Providers appends to dst the indexes (in primary.xml) of the packages
+// named key, providing key, or owning the path key (per primary.xml or
+// filelists.xml), ascending; Package(i) is nil for those
+// includepkgs/excludepkgs drop.
+func (p *Pool) Providers(dst []int32, key string) []int32 { return p.lookup(dst, &p.enc.fwd, key) }
 
-// Referrers returns the packages whose Obsoletes name key or whose
-// Supplements mention key (every word of a rich one). Packages whose
-// Supplements mention a path are filed under "".
-func (p *Pool) Referrers(key string) []*Package { return p.lookup(&p.enc.rev, key) }
+// Referrers appends to dst the indexes of the packages whose Obsoletes
+// name key or whose Supplements mention key (every word of a rich one).
+// Packages whose Supplements mention a path are filed under "".
+func (p *Pool) Referrers(dst []int32, key string) []int32 { return p.lookup(dst, &p.enc.rev, key) }
 
-func (p *Pool) lookup(t *hashTable, key string) []*Package {
+func (p *Pool) lookup(dst []int32, t *hashTable, key string) []int32 {
 	p.scratch = t.lookup(p.scratch[:0], key, p.enc.str)
-	var out []*Package
-	last := int32(-1)
+	n := len(dst)
 	for _, post := range p.scratch {
 		i := int32(post >> postShift)
-		if i == last {
-			continue
-		}
-		last = i
-		if pk := p.Package(int(i)); pk != nil && (len(out) == 0 || out[len(out)-1] != pk) {
-			out = append(out, pk)
+		if int(i) < p.enc.n && (len(dst) == n || dst[len(dst)-1] != i) {
+			dst = append(dst, i)
 		}
 	}
-	return out
+	return dst
 }
 
 // Package returns the i-th package of primary.xml, decoded on first use;
@@ -228,7 +223,7 @@ func (p *Pool) Package(i int) *Package {
 		}
 	}
 	delete(p.pending, int32(i))
-	p.state[i], p.pkgs[i], p.pos[pk] = 1, pk, int32(i)
+	p.state[i], p.pkgs[i] = 1, pk
 	return pk
 }
 
@@ -236,15 +231,6 @@ func (p *Pool) fail(i int, err error) {
 	if p.err == nil {
 		p.err = fmt.Errorf("repo %s: cached pool: package %d: %w", p.ID, i, err)
 	}
-}
-
-// Position returns pk's index in primary.xml, or -1 when pk is not a
-// package of this pool.
-func (p *Pool) Position(pk *Package) int {
-	if i, ok := p.pos[pk]; ok {
-		return int(i)
-	}
-	return -1
 }
 
 // AddFiles adds to the Files of the packages owning one of paths per

@@ -21,19 +21,19 @@ func TestPoolReferrers(t *testing.T) {
 	}
 	p := &Pool{ID: "r"}
 	p.init(enc)
-	names := func(l []*Package) string {
+	names := func(l []int32) string {
 		var s string
-		for _, q := range l {
-			s += q.Name
+		for _, i := range l {
+			s += p.Package(int(i)).Name
 		}
 		return s
 	}
 	for key, want := range map[string]string{"foo": "a", "": "a", "/usr/bin/x": "", "bar": "b", "old": "b", "c": "", "and": "a"} {
-		if got := names(p.Referrers(key)); got != want {
+		if got := names(p.Referrers(nil, key)); got != want {
 			t.Errorf("Referrers(%q) = %q, want %q", key, got, want)
 		}
 	}
-	if got := names(p.Providers("c")); got != "c" || p.Package(2).RepoID != "r" {
+	if got := names(p.Providers(nil, "c")); got != "c" || p.Package(2).RepoID != "r" {
 		t.Errorf("Providers(c) = %q", got)
 	}
 }

@@ -56,28 +56,28 @@ func TestPoolAnswersAsLoad(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("package %d decoded as %+v, Load gives %+v", i, got, want)
 		}
-		if pl.Position(got) != i || pl.Package(i) != got {
-			t.Fatalf("package %d: position %d, or decoded twice", i, pl.Position(got))
+		if pl.Package(i) != got {
+			t.Fatalf("package %d decoded twice", i)
 		}
 	}
-	has := func(l []*repo.Package, i int) bool { return slices.Contains(l, pl.Package(i)) }
+	has := func(l []int32, i int) bool { return slices.Contains(l, int32(i)) }
 	for i, p := range full {
 		keys := []string{p.Name}
 		for _, d := range p.Provides {
 			keys = append(keys, d.Name)
 		}
 		for _, k := range append(keys, p.Files...) {
-			if !has(pl.Providers(k), i) {
+			if !has(pl.Providers(nil, k), i) {
 				t.Fatalf("Providers(%q) misses %s", k, p.Name)
 			}
 		}
 		for _, d := range p.Obsoletes {
-			if !has(pl.Referrers(d.Name), i) {
+			if !has(pl.Referrers(nil, d.Name), i) {
 				t.Fatalf("Referrers(%q) misses %s", d.Name, p.Name)
 			}
 		}
 	}
-	if len(pl.Providers("no-such-thing")) != 0 || len(pl.Referrers(full[0].Name)) != 0 || len(pl.Providers("")) != 0 {
+	if len(pl.Providers(nil, "no-such-thing")) != 0 || len(pl.Referrers(nil, full[0].Name)) != 0 || len(pl.Providers(nil, "")) != 0 {
 		t.Fatal("keys nothing has lead somewhere")
 	}
 	if len(full[3].Files) <= len(prim.Packages[3].Files) {
@@ -108,7 +108,7 @@ func TestPoolFiltersAndCache(t *testing.T) {
 	}
 	full := fullRepo(t, dir)
 	ex := loadPool(t, dir, repo.Config{Exclude: []string{full[2].Name}}, repo.Options{})
-	if ex.Package(2) != nil || len(ex.Providers(full[2].Name)) != 0 || ex.Package(1) == nil {
+	if ex.Package(2) != nil || !slices.Equal(ex.Providers(nil, full[2].Name), []int32{2}) || ex.Package(1) == nil {
 		t.Fatal("excludepkgs not applied")
 	}
 	cache := repo.NewCache(t.TempDir())
@@ -121,7 +121,8 @@ func TestPoolFiltersAndCache(t *testing.T) {
 	answer := func(pl *repo.Pool) []string {
 		var out []string
 		for _, p := range full {
-			for _, q := range pl.Providers(p.Files[len(p.Files)-1]) {
+			for _, i := range pl.Providers(nil, p.Files[len(p.Files)-1]) {
+				q := pl.Package(int(i))
 				out = append(out, q.Name+" "+q.Checksum)
 			}
 		}

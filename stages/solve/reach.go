@@ -9,54 +9,49 @@ import (
 
 // Catalog finds packages of a universe too large to decode whole (see
 // repo.Pool): lookups by name, provide, path and by what a package's
-// Obsoletes and Supplements mention. Each package is one pointer however
-// often it is returned.
+// Obsoletes and Supplements mention, answered with package IDs, so that
+// only the packages a resolution reaches are ever decoded.
 type Catalog interface {
-	// Providers returns the packages named key, providing key or owning
-	// the path key.
-	Providers(key string) []*repo.Package
-	// Referrers returns the packages whose Obsoletes name key or whose
-	// Supplements mention it; key "" returns those whose Supplements
-	// mention a path.
-	Referrers(key string) []*repo.Package
+	// Len is the number of packages: IDs are 0 to Len()-1, in universe
+	// order.
+	Len() int
+	// Package returns package id, or nil when it is not part of the
+	// universe (excluded).
+	Package(id int32) *repo.Package
+	// Providers appends to dst the IDs of the packages named key,
+	// providing key or owning the path key.
+	Providers(dst []int32, key string) []int32
+	// Referrers appends to dst the IDs of the packages whose Obsoletes
+	// name key or whose Supplements mention it; key "" gives those whose
+	// Supplements mention a path.
+	Referrers(dst []int32, key string) []int32
 }
 
 // Reachable returns the packages of c that resolving specs may look at,
-// in the order found: the candidates of every spec, and from each package
+// in universe order: the candidates of every spec, and from each package
 // found, everything a word of one of its dependencies leads to (of every
 // kind, rich ones word by word), the packages sharing its name, those
 // obsoleting its name and those whose Supplements mention one of its
 // provides or any path. Resolve builds rules only for packages reachable
 // from the jobs this way (as libsolv adds rules only for packages
-// reachable from the job), so resolving specs over Reachable's packages,
-// kept in universe order, gives the answer the whole universe gives; it
-// is a superset of what a resolution touches, not the closure itself.
+// reachable from the job), so resolving specs over Reachable's packages
+// gives the answer the whole universe gives; it is a superset of what a
+// resolution touches, not the closure itself. Keys are looked up again
+// each time they come up: a probe of the catalog costs less than
+// remembering a million strings.
 func Reachable(c Catalog, specs []string) []*repo.Package {
-	seen := map[*repo.Package]bool{}
-	keys := map[string]bool{}
-	rkeys := map[string]bool{}
-	var out, queue []*repo.Package
-	add := func(ps []*repo.Package) {
-		for _, p := range ps {
-			if !seen[p] {
-				seen[p] = true
-				out = append(out, p)
-				queue = append(queue, p)
+	seen := make([]bool, c.Len())
+	var queue, ids []int32
+	add := func(found []int32) {
+		for _, id := range found {
+			if id >= 0 && int(id) < len(seen) && !seen[id] {
+				seen[id] = true
+				queue = append(queue, id)
 			}
 		}
 	}
-	follow := func(key string) {
-		if !keys[key] {
-			keys[key] = true
-			add(c.Providers(key))
-		}
-	}
-	referred := func(key string) {
-		if !rkeys[key] {
-			rkeys[key] = true
-			add(c.Referrers(key))
-		}
-	}
+	follow := func(key string) { ids = c.Providers(ids[:0], key); add(ids) }
+	referred := func(key string) { ids = c.Referrers(ids[:0], key); add(ids) }
 	referred("")
 	for _, spec := range specs {
 		follow(spec)
@@ -68,8 +63,11 @@ func Reachable(c Catalog, specs []string) []*repo.Package {
 		}
 	}
 	for len(queue) > 0 {
-		p := queue[0]
-		queue = queue[1:]
+		p := c.Package(queue[len(queue)-1])
+		queue = queue[:len(queue)-1]
+		if p == nil {
+			continue
+		}
 		follow(p.Name)
 		referred(p.Name)
 		for _, d := range p.Provides {
@@ -85,6 +83,14 @@ func Reachable(c Catalog, specs []string) []*repo.Package {
 				for _, w := range richWords(d.Name) {
 					follow(w)
 				}
+			}
+		}
+	}
+	var out []*repo.Package
+	for id, ok := range seen {
+		if ok {
+			if p := c.Package(int32(id)); p != nil {
+				out = append(out, p)
 			}
 		}
 	}

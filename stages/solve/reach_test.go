@@ -11,22 +11,23 @@ import (
 )
 
 // sliceCatalog is a Catalog over packages in memory, answering as
-// repo.Pool does.
+// repo.Pool does; IDs are indexes.
 type sliceCatalog []*repo.Package
 
-func (c sliceCatalog) Providers(key string) []*repo.Package {
-	var out []*repo.Package
-	for _, p := range c {
+func (c sliceCatalog) Len() int                       { return len(c) }
+func (c sliceCatalog) Package(id int32) *repo.Package { return c[id] }
+
+func (c sliceCatalog) Providers(dst []int32, key string) []int32 {
+	for i, p := range c {
 		if p.Name == key || slices.Contains(p.Files, key) || slices.ContainsFunc(p.Provides, func(d rpmver.Dep) bool { return d.Name == key }) {
-			out = append(out, p)
+			dst = append(dst, int32(i))
 		}
 	}
-	return out
+	return dst
 }
 
-func (c sliceCatalog) Referrers(key string) []*repo.Package {
-	var out []*repo.Package
-	for _, p := range c {
+func (c sliceCatalog) Referrers(dst []int32, key string) []int32 {
+	for i, p := range c {
 		hit := slices.ContainsFunc(p.Obsoletes, func(d rpmver.Dep) bool { return d.Name == key })
 		for _, d := range p.Supplements {
 			for _, w := range richWords(d.Name) {
@@ -37,26 +38,16 @@ func (c sliceCatalog) Referrers(key string) []*repo.Package {
 			}
 		}
 		if hit {
-			out = append(out, p)
+			dst = append(dst, int32(i))
 		}
 	}
-	return out
+	return dst
 }
 
 // reachableUniverse is what stages' resolver passes Resolve: the packages
 // Reachable finds, in universe order.
 func reachableUniverse(universe []*repo.Package, specs []string) []*repo.Package {
-	in := map[*repo.Package]bool{}
-	for _, p := range Reachable(sliceCatalog(universe), specs) {
-		in[p] = true
-	}
-	var out []*repo.Package
-	for _, p := range universe {
-		if in[p] {
-			out = append(out, p)
-		}
-	}
-	return out
+	return Reachable(sliceCatalog(universe), specs)
 }
 
 // TestReachableSameAnswer: resolving over Reachable's packages gives what
