@@ -121,6 +121,51 @@ func BenchmarkLoad60k(b *testing.B) {
 	}
 }
 
+// BenchmarkPool60k opens a 60,000-package repository as a Pool: built
+// from the XML (primary and filelists) into the cache, and mapped from it
+// with the packages a few hundred lookups reach decoded.
+func BenchmarkPool60k(b *testing.B) {
+	dir := os.Getenv("REPO_BENCH_DIR") // reuse a repotest.WriteRepo output
+	if dir == "" {
+		dir = b.TempDir()
+		if err := repotest.WriteRepo(dir, repotest.Spec{Packages: 60000, Seed: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cfg := &repo.Config{ID: "bench"}
+	for _, cached := range []bool{false, true} {
+		name := map[bool]string{false: "build", true: "cached"}[cached]
+		b.Run(name, func(b *testing.B) {
+			cache := repo.NewCache(b.TempDir())
+			if cached {
+				if _, err := repo.LoadPool(context.Background(), cfg, repo.DirSource(dir), repo.Options{Cache: cache}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ResetTimer()
+			defer cpuMetric(b)()
+			for i := 0; i < b.N; i++ {
+				if !cached {
+					os.RemoveAll(cache.Dir)
+				}
+				pl, err := repo.LoadPool(context.Background(), cfg, repo.DirSource(dir), repo.Options{Cache: cache})
+				if err != nil || pl.Len() != 60000 || pl.Cached != cached {
+					b.Fatal(err)
+				}
+				var ids []int32
+				for k := 0; k < 300; k++ {
+					for _, d := range pl.Package(k * 199).Requires {
+						ids = pl.Providers(ids, d.Name)
+					}
+				}
+				if len(ids) == 0 {
+					b.Fatal("no providers found")
+				}
+			}
+		})
+	}
+}
+
 // BenchmarkEncodingXMLTokens60k only tokenizes the same primary.xml with
 // encoding/xml (RawToken: no namespace work, nothing built): the floor of
 // an encoding/xml reader, kept to show why the package has its own scanner.

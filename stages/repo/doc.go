@@ -16,6 +16,14 @@
 //     Source (DirSource, HTTPSource, or a caller's fetcher). Every file is
 //     verified against its repomd.xml checksum; a mismatch is a
 //     *ChecksumError naming repo and file. includepkgs/excludepkgs apply.
+//   - LoadPool: the same metadata opened for resolving as a Pool, the
+//     way libsolv's .solv cache is: packages stay encoded in one cache
+//     file (keyed by the primary and filelists checksums) that is mapped,
+//     not read, with hash tables answering which packages a name, provide
+//     or path leads to (Providers) and which obsolete or supplement a name
+//     (Referrers); a package is decoded when first asked for. The
+//     resolve stage decodes only what a request can reach
+//     (solve.Reachable).
 //   - ReadPrimary, ReadFilelists, ParseRepoMD: the readers on their own.
 //   - Cache: parsed metadata kept by checksum, so a second load reads no XML.
 //
@@ -28,6 +36,11 @@
 // own binary encoding (codec.go) because encoding/gob took about 1 s of CPU
 // to decode what the XML parse builds in 0.6 s; the codec takes 0.2 s, reading
 // the file straight into one string that every decoded string is a slice of.
+// A pool goes further: a warm resolution of a small request beside a
+// 60,000-package repository maps its 127 MB file, checks its CRC-32C
+// through a small buffer, probes a few thousand keys and decodes a few
+// hundred packages, about 0.1 s of CPU where decoding the whole cache entry
+// and indexing it took 2 s (BenchmarkPool60k).
 // Decompression is chosen by magic bytes (gzip, xz, zstd, bzip2, none), not
 // file names.
 package repo

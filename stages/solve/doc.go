@@ -7,7 +7,12 @@
 // that pulled it in) or an *UnsolvableError whose problems read like dnf's
 // ("nothing provides libfoo needed by bar-1-1.x86_64 needed by request bar").
 // FilePaths names the paths a resolution may look up in file lists, so
-// that a caller can load only those (repo.Repo.LoadFilelistsFor).
+// that a caller can load only those (repo.Repo.LoadFilelistsFor,
+// repo.Pool.AddFiles). Reachable, given a Catalog (package IDs by name,
+// provide, path, obsoleted name and supplement word, as repo.Pool answers
+// them), returns the packages a resolution of some specs may look at: the
+// answer over them is the answer over the whole universe (libsolv too adds
+// rules only for what the job reaches), so a caller decodes only those.
 //
 // It is hand-written rather than built on a generic SAT library because the
 // answer must be the one dnf gives, not merely a valid one: libsolv decides
