@@ -30,7 +30,7 @@ const (
 
 type testFlags struct {
 	selection
-	expect  string
+	expect    string
 	timeout   time.Duration
 	console   bool
 	appliance bool
