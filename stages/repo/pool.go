@@ -21,7 +21,7 @@ import (
 // Supplements mention it). Package(i) decodes one, once (the same pointer
 // every time), with RepoID set; includepkgs/excludepkgs make it nil.
 // AddFiles completes the packages' Files with the paths a resolution looks
-// up, as Repo.LoadFilelistsFor does.
+// up, as Repo.LoadFilelistsFor does. A Pool is not safe for concurrent use.
 type Pool struct {
 	ID string
 	MD *RepoMD
