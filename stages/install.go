@@ -2,7 +2,6 @@ package stages
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -89,6 +88,8 @@ func (in *Installer) Install(ctx context.Context, pkgs []lockfile.Package) ([]In
 	if err != nil {
 		return nil, nil, err
 	}
+	fd := startFeed(ops, in.excludeDocs)
+	defer fd.stop()
 	var outcomes []Outcome
 	run := func(o opened, name string) {
 		if s, ok := o.pkg.Script(name); ok {
@@ -105,7 +106,7 @@ func (in *Installer) Install(ctx context.Context, pkgs []lockfile.Package) ([]In
 			return nil, nil, err
 		}
 		run(o, "pre")
-		skipped, err := in.place(o)
+		skipped, err := in.place(o, fd)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -179,46 +180,35 @@ func (in *Installer) run(ctx context.Context, o opened, s rpm.Script) Outcome {
 	return out
 }
 
-// place writes a package's files into the tree.
-func (in *Installer) place(o opened) (map[int]string, error) {
+// place writes a package's files into the tree, as the feed reads them
+// from its payload.
+func (in *Installer) place(o opened, fd *feed) (map[int]string, error) {
 	nevra := o.pkg.NEVRA()
-	files, err := o.pkg.Files()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", nevra, err)
+	start := fd.next()
+	if start.err != nil {
+		return nil, start.err
 	}
-	skipped := map[int]string{}
-	for i, f := range files {
-		if err := rpm.ValidatePath(nevra, f.Path); err != nil {
-			return nil, err
-		}
-		if f.IsGhost() {
-			skipped[i] = "ghost"
-		} else if in.excludeDocs && f.Flags&rpm.FileDoc != 0 {
-			skipped[i] = "excluded doc"
-		}
+	if start.kind != feedStart {
+		return nil, fmt.Errorf("%s: %w", nevra, errFeedEnded)
 	}
 	in.ids.refresh(in.tree)
-	pr, err := o.pkg.Payload()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", nevra, err)
-	}
-	defer pr.Close()
 	for {
-		pe, err := pr.Next()
-		if errors.Is(err, io.EOF) {
-			break
+		it := fd.next()
+		if it.err != nil {
+			return nil, it.err
 		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", nevra, err)
+		if it.kind == feedEnd {
+			return start.skipped, nil
 		}
-		if _, skip := skipped[pe.File.Index]; skip {
-			continue
-		}
-		if err := in.placeOne(nevra, pe, pr); err != nil {
+		pe := it.entry
+		content := &feedContent{f: fd, has: hasContent(pe)}
+		if err := in.placeOne(nevra, pe, content); err != nil {
 			return nil, fmt.Errorf("%s: %s: %w", nevra, pe.File.Path, err)
 		}
+		if err := content.skip(); err != nil { // as the payload's Next would
+			return nil, fmt.Errorf("%s: %w", nevra, err)
+		}
 	}
-	return skipped, nil
 }
 
 func (in *Installer) placeOne(nevra string, pe *rpm.PayloadEntry, content io.Reader) error {

@@ -9,7 +9,7 @@ import (
 	"syscall"
 )
 
-const readSize = 1 << 20
+const readSize = 256 << 10
 
 var zeroBlock = make([]byte, blockSize)
 

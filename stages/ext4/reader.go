@@ -7,7 +7,7 @@ import (
 )
 
 // readAhead is how many chunks the reader may be ahead of the writer.
-const readAhead = 8
+const readAhead = 4
 
 var errStopped = errors.New("stopped")
 

@@ -5,7 +5,7 @@ import (
 	"io"
 )
 
-const flushSize = 8 << 20
+const flushSize = 1 << 20
 
 // seqWriter coalesces writes of consecutive blocks into large WriteAt
 // calls.

@@ -37,6 +37,7 @@ type PayloadReader struct {
 	content *digestReader // content of the current entry, nil if none
 	cur     *File
 	left    int64
+	matched bool // the current file's content was read and matched its digest
 	done    bool
 	err     error // sticky
 }
@@ -107,6 +108,7 @@ func (r *PayloadReader) next() (*PayloadEntry, error) {
 	if err := r.finishContent(); err != nil {
 		return nil, err
 	}
+	r.matched = false
 	if len(r.queue) > 0 {
 		e := r.queue[0]
 		r.queue = r.queue[1:]
@@ -259,6 +261,17 @@ func (r *PayloadReader) Read(b []byte) (int, error) {
 	return n, nil
 }
 
+// VerifiedSHA256 is the current file's SHA-256 (hex) once its content has
+// been read to the end and matched the header's digest, when the package
+// records SHA-256 file digests; "" otherwise. (It implements tree.Verified,
+// so installing a file does not hash it twice.)
+func (r *PayloadReader) VerifiedSHA256() string {
+	if r.matched && r.algo == DigestSHA256 {
+		return r.cur.Digest
+	}
+	return ""
+}
+
 func (r *PayloadReader) verify() error {
 	f := r.cur
 	if f.Digest == "" {
@@ -269,6 +282,7 @@ func (r *PayloadReader) verify() error {
 		return r.wrap(f.Path, err)
 	}
 	if r.content.matches(f.Digest) {
+		r.matched = true
 		return nil
 	}
 	if f.Size == 0 && r.algo == DigestMD5 && strings.Trim(f.Digest, "0") == "" {

@@ -13,7 +13,9 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"io/fs"
 	"math"
+	"sync"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
@@ -53,7 +55,7 @@ func (p *Package) PayloadArchive() (io.ReadCloser, error) {
 // value. An empty name sniffs for gzip and otherwise passes data through, as
 // rpm's zlib-based reader does.
 func Decompress(r io.Reader, compressor string) (io.ReadCloser, error) {
-	br := bufio.NewReaderSize(r, 256<<10)
+	br := bufio.NewReaderSize(r, 64<<10)
 	switch compressor {
 	case "":
 		if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
@@ -82,13 +84,45 @@ func Decompress(r io.Reader, compressor string) (io.ReadCloser, error) {
 		}
 		return io.NopCloser(l), nil
 	case "zstd":
-		z, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1))
-		if err != nil {
-			return nil, fmt.Errorf("zstd: %w", err)
-		}
-		return z.IOReadCloser(), nil
+		return newZstd(br)
 	}
 	return nil, fmt.Errorf("unsupported payload compressor %q", compressor)
+}
+
+// zstdDecoders holds idle zstd decoders: a new one allocates its window
+// (megabytes) afresh, and a build decompresses many payloads in a row.
+var zstdDecoders sync.Pool
+
+// zstdReader is a pooled decoder; Close hands it back.
+type zstdReader struct{ d *zstd.Decoder }
+
+func newZstd(r io.Reader) (io.ReadCloser, error) {
+	if d, ok := zstdDecoders.Get().(*zstd.Decoder); ok {
+		if err := d.Reset(r); err == nil {
+			return &zstdReader{d: d}, nil
+		}
+	}
+	d, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1))
+	if err != nil {
+		return nil, fmt.Errorf("zstd: %w", err)
+	}
+	return &zstdReader{d: d}, nil
+}
+
+func (z *zstdReader) Read(b []byte) (int, error) {
+	if z.d == nil {
+		return 0, fs.ErrClosed
+	}
+	return z.d.Read(b)
+}
+
+func (z *zstdReader) Close() error {
+	if z.d != nil {
+		z.d.Reset(nil) // drops the source; the decoder keeps its buffers
+		zstdDecoders.Put(z.d)
+		z.d = nil
+	}
+	return nil
 }
 
 // MaxLZMADict bounds the dictionary a legacy .lzma payload may ask for (the

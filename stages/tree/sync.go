@@ -20,17 +20,20 @@ type hostStat struct {
 	size  int64
 	mtime int64
 	ino   uint64
-	mode  fs.FileMode
+	mode  uint32 // st_mode
 	uid   uint32
 	gid   uint32
 }
 
 func statOf(fi fs.FileInfo) hostStat {
-	s := hostStat{size: fi.Size(), mtime: fi.ModTime().UnixNano(), mode: fi.Mode()}
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		s.ino, s.uid, s.gid = st.Ino, st.Uid, st.Gid
+		return statOfSys(st)
 	}
-	return s
+	return hostStat{size: fi.Size(), mtime: fi.ModTime().UnixNano(), mode: uint32(fi.Mode())}
+}
+
+func statOfSys(st *syscall.Stat_t) hostStat {
+	return hostStat{size: st.Size, mtime: st.Mtim.Sec*1e9 + st.Mtim.Nsec, ino: st.Ino, mode: st.Mode, uid: st.Uid, gid: st.Gid}
 }
 
 func (t *Tree) record(p string) {

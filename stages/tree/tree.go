@@ -14,8 +14,6 @@
 package tree
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -24,6 +22,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/disco-build/disco/stages/manifest"
@@ -72,6 +71,7 @@ type Tree struct {
 	m     *manifest.Manifest
 	epoch int64
 	host  map[string]hostStat // what disco last wrote, to spot changes
+	buf   []byte              // WriteFile's copy buffer
 	// realOwners: the builder is root, so host owners are set to the
 	// image's and changes programs make to them are seen by Sync.
 	realOwners bool
@@ -200,17 +200,18 @@ func (t *Tree) mkdirAll(p string) error {
 }
 
 func (t *Tree) mkdir(p string, meta Meta) error {
-	hp := t.HostPath(p)
-	if err := os.Mkdir(hp, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
-		return fmt.Errorf("tree: %w", err)
+	perm := uint32(hostDirMode(meta.Mode))
+	if e := t.m.Get(p); e != nil && e.Kind == manifest.Dir && t.hostIs(p, syscall.S_IFDIR|perm, meta.UID, meta.GID) {
+		return t.m.Put(entry(p, manifest.Dir, meta)) // the host folder is already right
 	}
-	if err := os.Chmod(hp, hostDirMode(meta.Mode)); err != nil {
-		return fmt.Errorf("tree: %w", err)
+	hp := t.HostPath(p)
+	if err := syscall.Mkdir(hp, perm); err != nil && !errors.Is(err, syscall.EEXIST) {
+		return fmt.Errorf("tree: %w", &fs.PathError{Op: "mkdir", Path: hp, Err: err})
 	}
 	if err := t.m.Put(entry(p, manifest.Dir, meta)); err != nil {
 		return err
 	}
-	return t.settle(p)
+	return t.settleHost(p, hostWant{uid: meta.UID, gid: meta.GID, perm: perm, setMode: true})
 }
 
 // hostDirMode keeps folders usable by the builder whatever the image mode.
@@ -248,28 +249,20 @@ func (t *Tree) WriteFile(p string, r io.Reader, meta Meta) error {
 	if err := t.clear(rp); err != nil {
 		return err
 	}
-	hp := t.HostPath(rp)
-	f, err := os.OpenFile(hp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, hostFileMode(meta.Mode))
-	if err != nil {
-		return fmt.Errorf("tree: %w", err)
-	}
-	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(f, h), r)
-	if cerr := f.Close(); err == nil {
-		err = cerr
+	n, sum, st, err := t.createFile(t.HostPath(rp), r, hostFileMode(meta.Mode), meta.UID, meta.GID, meta.Mtime)
+	if w := (errWriting{}); errors.As(err, &w) {
+		return fmt.Errorf("tree: writing %s: %w", rp, w.err)
 	}
 	if err != nil {
-		return fmt.Errorf("tree: writing %s: %w", rp, err)
-	}
-	if err := os.Chmod(hp, hostFileMode(meta.Mode)); err != nil {
 		return fmt.Errorf("tree: %w", err)
 	}
 	e := entry(rp, manifest.File, meta)
-	e.Size, e.SHA256 = n, hex.EncodeToString(h.Sum(nil))
+	e.Size, e.SHA256 = n, sum
 	if err := t.m.Put(e); err != nil {
 		return err
 	}
-	return t.settle(rp)
+	t.host[rp] = st
+	return nil
 }
 
 // clear removes whatever is at rp unless it is a folder holding entries.
@@ -309,7 +302,7 @@ func (t *Tree) Symlink(target, p string, meta Meta) error {
 	if err := t.m.Put(e); err != nil {
 		return err
 	}
-	return t.settle(rp)
+	return t.settleHost(rp, hostWant{uid: e.UID, gid: e.GID})
 }
 
 // Link implements FS.
@@ -340,7 +333,7 @@ func (t *Tree) Link(existing, p string) error {
 	if err := t.m.Put(&e); err != nil {
 		return err
 	}
-	return t.settle(rp)
+	return t.settleHost(rp, hostWant{uid: e.UID, gid: e.GID, mtime: e.Mtime, setTime: true})
 }
 
 // Mknod implements FS: the node exists only in the manifest.

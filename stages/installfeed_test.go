@@ -1,0 +1,191 @@
+package stages
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/disco-build/disco/internal/testtool"
+	"github.com/disco-build/disco/stages/lockfile"
+	"github.com/disco-build/disco/stages/manifest"
+	"github.com/disco-build/disco/stages/rpm"
+	"github.com/disco-build/disco/stages/store"
+	"github.com/disco-build/disco/stages/tree"
+)
+
+// bulkSpec has files larger than the feed's buffers (content split across
+// them), many small ones (packed into one), hard links and a ghost.
+const bulkSpec = `Name: bulk
+Version: 1
+Release: 1
+Summary: b
+License: MIT
+BuildArch: noarch
+%description
+b
+%install
+d=%{buildroot}/usr/share/bulk
+mkdir -p $d/small
+seq 1 300000 > $d/big
+seq 7 2 200001 > $d/medium
+for i in $(seq 1 300); do echo "small $i" > $d/small/f$i; done
+ln $d/big $d/big-link
+printf 'VICTIM-CONTENT-0123456789\n' > $d/victim
+: > $d/empty
+%files
+/usr/share/bulk
+%ghost /usr/share/bulk/ghost
+`
+
+// installErr installs rpms into a new tree and returns it with the error.
+func installErr(t *testing.T, rpms ...[]byte) (*tree.Tree, error) {
+	t.Helper()
+	st, err := store.Open(filepath.Join(t.TempDir(), "store"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var locked []lockfile.Package
+	for i, data := range rpms {
+		sum := sha256.Sum256(data)
+		hexsum := hex.EncodeToString(sum[:])
+		if err := st.Put(hexsum, bytes.NewReader(data)); err != nil {
+			t.Fatal(err)
+		}
+		locked = append(locked, lockfile.Package{Name: "p" + string(rune('a'+i)), SHA256: hexsum})
+	}
+	tr, err := tree.New(filepath.Join(t.TempDir(), "root"), 1700000000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = NewInstaller(tr, st, 1700000000, false, nil).Install(context.Background(), locked)
+	return tr, err
+}
+
+func readAll(t *testing.T, paths ...string) [][]byte {
+	t.Helper()
+	var out [][]byte
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// TestFeedPlacesEveryByte: content that spans the feed's buffers, and
+// many files packed into one, land whole; each manifest digest is the
+// content's and the header's.
+func TestFeedPlacesEveryByte(t *testing.T) {
+	testtool.Need(t, "rpmbuild")
+	for _, payload := range []string{"w19.zstdio", "w0.ufdio"} {
+		t.Run(payload, func(t *testing.T) {
+			rpms := buildSpecs(t, t.TempDir(), payload, map[string]string{"bulk": bulkSpec})
+			data := readAll(t, rpms[0])[0]
+			tr, err := installErr(t, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pkg, err := rpm.Open(bytes.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			files, _ := pkg.Files()
+			regular := 0
+			for _, f := range files {
+				e := tr.Manifest().Get(f.Path)
+				if f.IsGhost() {
+					if e != nil {
+						t.Errorf("%s: ghost placed", f.Path)
+					}
+					continue
+				}
+				if e == nil {
+					t.Errorf("%s: not placed", f.Path)
+					continue
+				}
+				if !f.IsRegular() {
+					continue
+				}
+				regular++
+				got, err := os.ReadFile(tr.HostPath(f.Path))
+				if err != nil {
+					t.Fatal(err)
+				}
+				sum := sha256.Sum256(got)
+				if hex.EncodeToString(sum[:]) != e.SHA256 || e.SHA256 != f.Digest || int64(len(got)) != f.Size || e.Size != f.Size {
+					t.Errorf("%s: %d bytes %x on the host, manifest %d %s, header %d %s",
+						f.Path, len(got), sum, e.Size, e.SHA256, f.Size, f.Digest)
+				}
+			}
+			if regular < 300 {
+				t.Errorf("only %d regular files checked", regular)
+			}
+			if e := tr.Manifest().Get("/usr/share/bulk/big"); e.Size < 2*feedBufSize {
+				t.Errorf("big is %d bytes, not more than two feed buffers", e.Size)
+			}
+			big, link := tr.Manifest().Get("/usr/share/bulk/big"), tr.Manifest().Get("/usr/share/bulk/big-link")
+			if big.Link == "" && link.Link == "" {
+				t.Errorf("hard links not kept: %+v %+v", big, link)
+			}
+		})
+	}
+}
+
+// TestFeedReportsCorruptContent: a file whose content does not match its
+// header digest fails the install while that file is written, naming
+// package and path, as reading the payload in place did; files before it
+// are placed.
+func TestFeedReportsCorruptContent(t *testing.T) {
+	testtool.Need(t, "rpmbuild")
+	dir := t.TempDir()
+	abc := strings.ReplaceAll(bulkSpec, "bulk", "abc") // installed first: a healthy package
+	rpms := buildSpecs(t, dir, "w0.ufdio", map[string]string{"bulk": bulkSpec, "abc": abc})
+	data := map[string][]byte{}
+	for i, b := range readAll(t, rpms...) {
+		data[filepath.Base(rpms[i])] = b
+	}
+	good, bad := data["abc.rpm"], bytes.Clone(data["bulk.rpm"])
+	i := bytes.Index(bad, []byte("VICTIM-CONTENT"))
+	if i < 0 {
+		t.Fatal("victim content not found in the uncompressed payload")
+	}
+	bad[i] = 'X'
+	tr, err := installErr(t, good, bad)
+	if err == nil {
+		t.Fatal("a corrupt file was installed")
+	}
+	if !errors.Is(err, rpm.ErrDigest) {
+		t.Errorf("error does not wrap rpm.ErrDigest: %v", err)
+	}
+	want := "bulk-1-1.noarch: /usr/share/bulk/victim: tree: writing /usr/share/bulk/victim: package bulk-1-1.noarch: payload: /usr/share/bulk/victim: "
+	if !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("error:\n%v\nwant it to start with\n%s", err, want)
+	}
+	m := tr.Manifest()
+	if e := m.Get("/usr/share/abc/big"); e == nil || e.Kind != manifest.File {
+		t.Errorf("the healthy package before was not placed: %+v", e)
+	}
+	if e := m.Get("/usr/share/bulk/small/f99"); e == nil {
+		t.Errorf("files archived before the victim were not placed")
+	}
+}
+
+// TestFeedReportsTruncatedPayload: a payload that ends early fails with
+// the package's name, and the install stops cleanly.
+func TestFeedReportsTruncatedPayload(t *testing.T) {
+	testtool.Need(t, "rpmbuild")
+	rpms := buildSpecs(t, t.TempDir(), "w19.zstdio", map[string]string{"bulk": bulkSpec})
+	data := readAll(t, rpms[0])[0]
+	_, err := installErr(t, data[:len(data)-len(data)/4])
+	if err == nil || !strings.HasPrefix(err.Error(), "bulk-1-1.noarch: ") {
+		t.Fatalf("truncated payload: %v", err)
+	}
+}
