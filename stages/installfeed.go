@@ -23,6 +23,7 @@ import (
 const (
 	feedBufSize = 256 << 10
 	feedBufs    = 8
+	feedBatch   = 32 // items sent at once (a package's end or a wait sends fewer)
 )
 
 type feedKind int
@@ -48,16 +49,18 @@ type feedItem struct {
 
 // feed reads payloads ahead of the installer.
 type feed struct {
-	out  chan feedItem
-	free chan []byte
-	done chan struct{}
-	buf  []byte // the buffer being filled (feed side)
-	off  int
+	out   chan []feedItem
+	free  chan []byte
+	done  chan struct{}
+	batch []feedItem // items not sent yet (feed side)
+	buf   []byte     // the buffer being filled (feed side)
+	off   int
+	in    []feedItem // items received and not taken yet (installer side)
 }
 
 // startFeed starts reading ops' payloads; stop must be called.
 func startFeed(ops []opened, excludeDocs bool) *feed {
-	f := &feed{out: make(chan feedItem, 256), free: make(chan []byte, feedBufs), done: make(chan struct{})}
+	f := &feed{out: make(chan []feedItem, 4), free: make(chan []byte, feedBufs), done: make(chan struct{})}
 	for range feedBufs {
 		f.free <- make([]byte, feedBufSize)
 	}
@@ -72,9 +75,22 @@ func (f *feed) stop() {
 	}
 }
 
+// send queues an item; false when the installer is gone.
 func (f *feed) send(it feedItem) bool {
+	f.batch = append(f.batch, it)
+	if len(f.batch) < feedBatch && it.kind != feedEnd {
+		return true
+	}
+	return f.flush()
+}
+
+func (f *feed) flush() bool {
+	if len(f.batch) == 0 {
+		return true
+	}
 	select {
-	case f.out <- it:
+	case f.out <- f.batch:
+		f.batch = make([]feedItem, 0, feedBatch)
 		return true
 	case <-f.done:
 		return false
@@ -83,6 +99,7 @@ func (f *feed) send(it feedItem) bool {
 
 func (f *feed) run(ops []opened, excludeDocs bool) {
 	defer close(f.out)
+	defer f.flush() // what the last package or an error left
 	var ok bool
 	if f.buf, ok = f.take(); !ok {
 		return
@@ -94,7 +111,12 @@ func (f *feed) run(ops []opened, excludeDocs bool) {
 	}
 }
 
+// take waits for a free buffer, after sending what is queued (the
+// installer frees buffers as it reaches their release).
 func (f *feed) take() ([]byte, bool) {
+	if !f.flush() {
+		return nil, false
+	}
 	select {
 	case b := <-f.free:
 		return b, true
@@ -207,14 +229,21 @@ var errFeedEnded = errors.New("payload feed ended early")
 // next returns the next item that is not a buffer release, handing
 // released buffers back.
 func (f *feed) next() feedItem {
-	for it := range f.out {
-		if it.kind == feedRelease {
-			f.free <- it.buf
-			continue
+	for {
+		if len(f.in) == 0 {
+			b, ok := <-f.out
+			if !ok {
+				return feedItem{kind: feedEntry, err: errFeedEnded}
+			}
+			f.in = b
 		}
-		return it
+		it := f.in[0]
+		f.in = f.in[1:]
+		if it.kind != feedRelease {
+			return it
+		}
+		f.free <- it.buf
 	}
-	return feedItem{kind: feedEntry, err: errFeedEnded}
 }
 
 // feedContent reads one entry's content from the feed; it is a

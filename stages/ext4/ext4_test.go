@@ -104,6 +104,20 @@ func fragmented() Entry {
 		}}
 }
 
+// packed has many small files of odd sizes, which the reader packs into
+// shared buffers, and files larger than a buffer between them.
+func packed() []Entry {
+	var es []Entry
+	for i := range 300 {
+		s := strings.Repeat(fmt.Sprintf("%d.", i), 1+i*i%977)
+		if i%100 == 50 {
+			s = strings.Repeat(fmt.Sprintf("big %d ", i), readSize/5)
+		}
+		es = append(es, file(fmt.Sprintf("/p/%03d", i), 0o644, s))
+	}
+	return es
+}
+
 func TestWriteTrees(t *testing.T) {
 	needOracle(t)
 	spread := testOpts() // few inodes per group: the tree spans 3 groups
@@ -117,6 +131,7 @@ func TestWriteTrees(t *testing.T) {
 		{"kinds", kinds(), testOpts()},
 		{"deep", deep(), testOpts()},
 		{"fragmented", []Entry{fragmented(), file("/after", 0o644, "after")}, testOpts()},
+		{"packed", packed(), testOpts()},
 		{"inodes in 3 groups", append(kinds(), deep()...), spread},
 		{"no journal", kinds(), Options{NoJournal: true, Epoch: 1, ReservedPercent: 5}},
 	}

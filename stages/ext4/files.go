@@ -23,11 +23,11 @@ func (img *image) writeFiles() error {
 			files = append(files, n)
 		}
 	})
-	free := make(chan []byte, readAhead+2)
-	for range readAhead + 2 {
+	free := make(chan []byte, readBufs)
+	for range readBufs {
 		free <- make([]byte, readSize)
 	}
-	out := make(chan chunk, readAhead)
+	out := make(chan batch, readBufs)
 	done := make(chan struct{})
 	go readFiles(files, out, free, done)
 	defer func() {
@@ -35,24 +35,28 @@ func (img *image) writeFiles() error {
 		for range out { // wait until the reader has let go of all inputs
 		}
 	}()
-	for c := range out {
-		switch {
-		case c.err != nil:
-			return c.err
-		case c.data == nil:
-			img.data += c.n.size
-			if err := img.finishExtents(c.n); err != nil {
-				return err
-			}
-		default:
-			err := img.putData(c.n, uint32(c.pos/blockSize), c.data)
-			free <- c.data[:cap(c.data)]
-			if err != nil {
+	for b := range out {
+		for _, c := range b.chunks {
+			if err := img.writeChunk(c); err != nil {
 				return err
 			}
 		}
+		if b.buf != nil {
+			free <- b.buf
+		}
 	}
 	return nil
+}
+
+func (img *image) writeChunk(c chunk) error {
+	switch {
+	case c.err != nil:
+		return c.err
+	case c.data == nil:
+		img.data += c.n.size
+		return img.finishExtents(c.n)
+	}
+	return img.putData(c.n, uint32(c.pos/blockSize), c.data)
 }
 
 // source reads a file's content; when it is an *os.File it skips holes

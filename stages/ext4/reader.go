@@ -6,8 +6,8 @@ import (
 	"io"
 )
 
-// readAhead is how many chunks the reader may be ahead of the writer.
-const readAhead = 4
+// readBufs is how many buffers the reader may fill ahead of the writer.
+const readBufs = 4
 
 var errStopped = errors.New("stopped")
 
@@ -19,44 +19,90 @@ type chunk struct {
 	err  error
 }
 
-// readFiles reads the files' contents in order into chunks sent on out,
+// batch is the chunks read into one buffer, which the writer hands back
+// (on free) once it has written them.
+type batch struct {
+	chunks []chunk
+	buf    []byte
+}
+
+// reader reads files' contents into buffers ahead of the writer, packing
+// the contents of small files into one buffer so that writer and reader
+// meet once a buffer rather than once a file.
+type reader struct {
+	out  chan<- batch
+	free <-chan []byte
+	done <-chan struct{}
+	b    batch
+	off  int // bytes of b.buf used
+}
+
+// readFiles reads the files' contents in order into batches sent on out,
 // taking buffers from free; it stops when done is closed and closes out
 // when it returns. Reading overlaps with the writer's allocation and
 // writes, and the order of chunks keeps the image deterministic.
-func readFiles(files []*inode, out chan<- chunk, free <-chan []byte, done <-chan struct{}) {
+func readFiles(files []*inode, out chan<- batch, free <-chan []byte, done <-chan struct{}) {
 	defer close(out)
-	send := func(c chunk) bool {
-		select {
-		case out <- c:
-			return true
-		case <-done:
-			return false
-		}
-	}
-	take := func() []byte {
-		select {
-		case b := <-free:
-			return b
-		case <-done:
-			return nil
-		}
-	}
+	r := &reader{out: out, free: free, done: done}
 	for _, n := range files {
-		emit := func(pos int64, data []byte) bool { return send(chunk{n: n, pos: pos, data: data}) }
-		if err := readFile(n, emit, take); err != nil {
+		if err := readFile(n, r.emit(n), r.take); err != nil {
 			if err != errStopped {
-				send(chunk{n: n, err: err})
+				r.b.chunks = append(r.b.chunks, chunk{n: n, err: err})
+				r.flush()
 			}
 			return
 		}
-		if !send(chunk{n: n}) {
-			return
-		}
+		r.b.chunks = append(r.b.chunks, chunk{n: n})
+	}
+	r.flush()
+}
+
+// flush sends the current batch; false when the writer is gone.
+func (r *reader) flush() bool {
+	if len(r.b.chunks) == 0 && r.b.buf == nil {
+		return true
+	}
+	select {
+	case r.out <- r.b:
+		r.b, r.off = batch{}, 0
+		return true
+	case <-r.done:
+		return false
+	}
+}
+
+// take returns the unused part of the current buffer, at least one block,
+// sending the batch and waiting for a free buffer when it is full; nil
+// when the writer is gone.
+func (r *reader) take() []byte {
+	if r.b.buf != nil && len(r.b.buf)-r.off >= blockSize {
+		return r.b.buf[r.off:]
+	}
+	if !r.flush() {
+		return nil
+	}
+	select {
+	case buf := <-r.free:
+		r.b.buf = buf
+		return buf
+	case <-r.done:
+		return nil
+	}
+}
+
+// emit returns the function readFile hands each piece of n to: the piece
+// is the start of what take returned.
+func (r *reader) emit(n *inode) func(int64, []byte) bool {
+	return func(pos int64, data []byte) bool {
+		r.b.chunks = append(r.b.chunks, chunk{n: n, pos: pos, data: data})
+		r.off += len(data)
+		return true
 	}
 }
 
 // readFile emits n's content as block-padded pieces, skipping holes that
-// the source can report.
+// the source can report. take returns space for the next piece (a whole
+// number of blocks); each piece emitted starts that space.
 func readFile(n *inode, emit func(int64, []byte) bool, take func() []byte) error {
 	if n.size == 0 {
 		return nil
@@ -94,7 +140,7 @@ func readFile(n *inode, emit func(int64, []byte) bool, take func() []byte) error
 		}
 		nb := (want + blockSize - 1) / blockSize
 		clear(buf[want : nb*blockSize])
-		if !emit(pos, buf[:nb*blockSize]) {
+		if !emit(pos, buf[:nb*blockSize:nb*blockSize]) {
 			return errStopped
 		}
 		src.pos += int64(want)
