@@ -39,7 +39,7 @@
 // A pool goes further: a warm resolution of a small request beside a
 // 60,000-package repository maps its 127 MB file, checks its CRC-32C
 // through a small buffer, probes a few thousand keys and decodes a few
-// hundred packages, about 0.1 s of CPU where decoding the whole cache entry
+// hundred packages, about 0.15 s of CPU where decoding the whole cache entry
 // and indexing it took 2 s (BenchmarkPool60k).
 // Decompression is chosen by magic bytes (gzip, xz, zstd, bzip2, none), not
 // file names.
