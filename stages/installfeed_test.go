@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -187,5 +188,55 @@ func TestFeedReportsTruncatedPayload(t *testing.T) {
 	_, err := installErr(t, data[:len(data)-len(data)/4])
 	if err == nil || !strings.HasPrefix(err.Error(), "bulk-1-1.noarch: ") {
 		t.Fatalf("truncated payload: %v", err)
+	}
+}
+
+// feedOf is a feed whose stream is items, for the installer's side.
+func feedOf(items ...feedItem) *feed {
+	f := &feed{out: make(chan []feedItem, 1), free: make(chan []byte, 1), done: make(chan struct{})}
+	f.out <- items
+	close(f.out)
+	return f
+}
+
+// TestFeedContentReadAndWriteTo: both ways of reading an entry's content
+// give its bytes across pieces (with a buffer release between them), then
+// the digest, or the error the last piece carries.
+func TestFeedContentReadAndWriteTo(t *testing.T) {
+	pieces := func(last feedItem) []feedItem {
+		return []feedItem{{kind: feedData, data: []byte("ab")}, {kind: feedRelease, buf: make([]byte, 1)},
+			{kind: feedData, data: nil}, {kind: feedData, data: []byte("cde")}, last}
+	}
+	ok := feedItem{kind: feedData, data: []byte("f"), last: true, sha: "sum"}
+	bad := feedItem{kind: feedData, data: []byte("f"), last: true, err: errFeedEnded}
+	for _, useRead := range []bool{true, false} {
+		for _, last := range []feedItem{ok, bad} {
+			c := &feedContent{f: feedOf(pieces(last)...), has: true}
+			var got bytes.Buffer
+			var err error
+			if useRead {
+				_, err = got.ReadFrom(struct{ io.Reader }{c}) // hides WriteTo
+			} else {
+				_, err = c.WriteTo(&got)
+			}
+			if got.String() != "abcdef" || err != last.err {
+				t.Errorf("read=%v, last err %v: got %q, %v", useRead, last.err, got.String(), err)
+			}
+			if want := map[bool]string{true: "sum", false: ""}[last.err == nil]; c.VerifiedSHA256() != want {
+				t.Errorf("read=%v, last err %v: digest %q, want %q", useRead, last.err, c.VerifiedSHA256(), want)
+			}
+			if err := c.skip(); err != last.err {
+				t.Errorf("skip after the end: %v", err)
+			}
+		}
+	}
+	// An entry without content reads as empty and takes nothing from the feed.
+	f := feedOf(feedItem{kind: feedEnd})
+	c := &feedContent{f: f, has: false}
+	if n, err := c.Read(make([]byte, 4)); n != 0 || err != io.EOF {
+		t.Errorf("no content: %d, %v", n, err)
+	}
+	if it := f.next(); it.kind != feedEnd {
+		t.Errorf("content without pieces took an item: next is %+v", it)
 	}
 }
