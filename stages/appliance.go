@@ -1,6 +1,7 @@
 package stages
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -50,7 +51,7 @@ func writeAppliance(res *Result, dir string) ([]OutputFile, error) {
 		src  io.Reader
 	}{
 		{ApplianceKernel, kernel},
-		{ApplianceInitrd, strings.NewReader(string(bf.Initrd))},
+		{ApplianceInitrd, bytes.NewReader(bf.Initrd)},
 		{ApplianceRoot, io.NewSectionReader(disk, root[0], root[1])},
 		{ApplianceCmdline, strings.NewReader(bf.Appliance + "\n")},
 		{ApplianceRun, strings.NewReader(applianceScript(res))},

@@ -157,7 +157,7 @@ func (b *Boot) Run(ctx context.Context) (*BootFiles, error) {
 	}
 	ro := root.FS.Type == "squashfs" || root.FS.ReadOnly
 	bf.Cmdline = initramfs.Cmdline(ids.Format(PartitionGUID(b.m, root)), root.FS.Type, ro, b.initPath(), extra)
-	bf.Appliance = strings.Replace(initramfs.Cmdline("x", root.FS.Type, ro, b.initPath(), extra), "root=PARTUUID=x", "root=/dev/vda", 1)
+	bf.Appliance = initramfs.CmdlineRoot("/dev/vda", root.FS.Type, ro, b.initPath(), extra)
 	if b.m.Boot != nil && b.m.Boot.Loader == "systemd-boot" {
 		if err := b.fillESP(bf); err != nil {
 			return nil, err

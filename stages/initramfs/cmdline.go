@@ -10,7 +10,13 @@ import (
 // empty), ro or rw, init= (left out when empty: /init is the default) and
 // then extra, verbatim.
 func Cmdline(partuuid, fstype string, ro bool, init, extra string) string {
-	parts := []string{"root=PARTUUID=" + strings.ToLower(partuuid)}
+	return CmdlineRoot("PARTUUID="+strings.ToLower(partuuid), fstype, ro, init, extra)
+}
+
+// CmdlineRoot is Cmdline with root= given whole, e.g. "/dev/vda" for a
+// disk that is the root filesystem itself (an appliance).
+func CmdlineRoot(root, fstype string, ro bool, init, extra string) string {
+	parts := []string{"root=" + root}
 	if fstype != "" {
 		parts = append(parts, "rootfstype="+fstype)
 	}
