@@ -3,7 +3,6 @@ package initramfs_test
 import (
 	"bytes"
 	"context"
-	"debug/elf"
 	"io"
 	"os"
 	"os/exec"
@@ -22,36 +21,6 @@ import (
 )
 
 const epoch = 1700000000
-
-// hostKernel returns a Debian kernel in /boot with its modules, or skips.
-func hostKernel(t *testing.T) (kernel, modules string) {
-	t.Helper()
-	ks, _ := filepath.Glob("/boot/vmlinuz-*")
-	for _, k := range ks {
-		m := filepath.Join("/lib/modules", strings.TrimPrefix(filepath.Base(k), "vmlinuz-"))
-		if _, err := os.Stat(filepath.Join(m, "modules.dep")); err == nil {
-			return k, m
-		}
-	}
-	t.Skip("no /boot/vmlinuz-<v> with /lib/modules/<v>/modules.dep: apt-get install linux-image-amd64 to run the boot test")
-	return "", ""
-}
-
-// staticBusybox returns the host's busybox if it is statically linked.
-func staticBusybox(t *testing.T) string {
-	bb := testtool.Need(t, "busybox")[0]
-	f, err := elf.Open(bb)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	for _, p := range f.Progs {
-		if p.Type == elf.PT_INTERP {
-			t.Skipf("%s is dynamically linked; install busybox-static", bb)
-		}
-	}
-	return bb
-}
 
 // rootDisk writes a GPT disk whose ext4 root partition holds busybox and
 // an /init script printing the marker, and returns the disk and the root
@@ -102,8 +71,8 @@ func TestBootQEMU(t *testing.T) {
 		t.Skip("boots a VM")
 	}
 	qemu := testtool.Need(t, "qemu-system-x86_64")[0]
-	kernel, modules := hostKernel(t)
-	busybox := staticBusybox(t)
+	kernel, modules := testtool.HostKernel(t)
+	busybox := testtool.StaticBusybox(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	dir := t.TempDir()

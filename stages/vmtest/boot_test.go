@@ -39,8 +39,8 @@ func appliance(t *testing.T, expect string, timeout time.Duration, extra string)
 		t.Skip("boots a VM")
 	}
 	testtool.Need(t, vmtest.DefaultQEMU)
-	kernel, modules := hostKernel(t)
-	busybox := staticBusybox(t)
+	kernel, modules := testtool.HostKernel(t)
+	busybox := testtool.StaticBusybox(t)
 	f := &fixture
 	f.once.Do(func() {
 		if f.dir, f.err = os.MkdirTemp("", "vmtest-fixture-"); f.err != nil {

@@ -3,14 +3,11 @@ package vmtest_test
 import (
 	"bytes"
 	"context"
-	"debug/elf"
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
-	"github.com/disco-build/disco/internal/testtool"
 	"github.com/disco-build/disco/stages/disk"
 	"github.com/disco-build/disco/stages/ext4"
 	"github.com/disco-build/disco/stages/ids"
@@ -35,37 +32,6 @@ const rootInit = "#!/bin/busybox sh\n" +
 	"/bin/busybox echo \"" + marker + " on $(/bin/busybox uname -r)\"\n" +
 	"case \"$(/bin/busybox cat /proc/cmdline)\" in *vmtest.poweroff*) /bin/busybox poweroff -f ;; esac\n" +
 	"exec /bin/busybox sleep 100000\n"
-
-// hostKernel returns a Debian kernel in /boot with its modules, or skips.
-func hostKernel(t *testing.T) (kernel, modules string) {
-	t.Helper()
-	ks, _ := filepath.Glob("/boot/vmlinuz-*")
-	for _, k := range ks {
-		m := filepath.Join("/lib/modules", strings.TrimPrefix(filepath.Base(k), "vmlinuz-"))
-		if _, err := os.Stat(filepath.Join(m, "modules.dep")); err == nil {
-			return k, m
-		}
-	}
-	t.Skip("no /boot/vmlinuz-<v> with /lib/modules/<v>/modules.dep: apt-get install linux-image-amd64 to run the boot test")
-	return "", ""
-}
-
-// staticBusybox returns the host's busybox if it is statically linked.
-func staticBusybox(t *testing.T) string {
-	t.Helper()
-	bb := testtool.Need(t, "busybox")[0]
-	f, err := elf.Open(bb)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	for _, p := range f.Progs {
-		if p.Type == elf.PT_INTERP {
-			t.Skipf("%s is dynamically linked; install busybox-static", bb)
-		}
-	}
-	return bb
-}
 
 // initrd builds disco-init and an initramfs with the modules to reach an
 // ext4 root on a virtio disk, into dir.
