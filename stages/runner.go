@@ -58,7 +58,7 @@ type Result struct {
 func Build(ctx context.Context, m *plan.Machine, lm *lockfile.Machine, st *store.Store, o BuildOptions) (*Result, error) {
 	res := &Result{Machine: m}
 	dir := MachineDir(o.Cache, m.Group, m.Name)
-	in, err := stampInputsFor(m, lm, o)
+	in, err := stampInputsFor(ctx, m, lm, o)
 	if err != nil {
 		return nil, fmt.Errorf("stamp: %w", err)
 	}

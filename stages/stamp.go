@@ -1,6 +1,7 @@
 package stages
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -44,7 +45,7 @@ type stampFile struct {
 	ModTime int64  `json:"mtime_ns"`
 }
 
-func stampInputsFor(m *plan.Machine, lm *lockfile.Machine, o BuildOptions) (stampInputs, error) {
+func stampInputsFor(ctx context.Context, m *plan.Machine, lm *lockfile.Machine, o BuildOptions) (stampInputs, error) {
 	digest, err := m.Digest()
 	if err != nil {
 		return stampInputs{}, err
@@ -54,21 +55,32 @@ func stampInputsFor(m *plan.Machine, lm *lockfile.Machine, o BuildOptions) (stam
 		return stampInputs{}, err
 	}
 	sum := sha256.Sum256(lock)
+	init, err := initIdentity(ctx, m, o.Init)
+	if err != nil {
+		return stampInputs{}, err
+	}
 	opts, err := json.Marshal(struct {
 		ExcludeDocs, NoScripts bool
 		Init                   string
-	}{o.ExcludeDocs, o.Scripts == nil, initIdentity(o.Init)})
+	}{o.ExcludeDocs, o.Scripts == nil, init})
 	if err != nil {
 		return stampInputs{}, err
 	}
 	return stampInputs{Plan: digest, Lock: hex.EncodeToString(sum[:]), Tool: o.Identity, Epoch: o.Epoch, Options: string(opts)}, nil
 }
 
-func initIdentity(p *InitProgram) string {
-	if p == nil {
-		return ""
+// initIdentity is the sha256 of the disco-init a booting machine's
+// initramfs holds (it is not part of disco's executable).
+func initIdentity(ctx context.Context, m *plan.Machine, p *InitProgram) (string, error) {
+	if p == nil || !NeedsBoot(m) {
+		return "", nil
 	}
-	return p.Path
+	b, _, err := p.Bytes(ctx)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
 }
 
 // upToDate returns the outputs of the last build of m when its stamp
