@@ -246,20 +246,18 @@ func (c *catalog) Package(id int32) *repo.Package {
 }
 
 func (c *catalog) Providers(dst []int32, key string) []int32 {
-	for k, pl := range c.pools {
-		n := len(dst)
-		dst = pl.Providers(dst, key)
-		for i := n; i < len(dst); i++ {
-			dst[i] += c.start[k]
-		}
-	}
-	return dst
+	return c.each(dst, key, (*repo.Pool).Providers)
 }
 
 func (c *catalog) Referrers(dst []int32, key string) []int32 {
+	return c.each(dst, key, (*repo.Pool).Referrers)
+}
+
+// each appends what lookup finds for key in every pool, as catalog IDs.
+func (c *catalog) each(dst []int32, key string, lookup func(*repo.Pool, []int32, string) []int32) []int32 {
 	for k, pl := range c.pools {
 		n := len(dst)
-		dst = pl.Referrers(dst, key)
+		dst = lookup(pl, dst, key)
 		for i := n; i < len(dst); i++ {
 			dst[i] += c.start[k]
 		}
