@@ -44,26 +44,44 @@ type ParseOptions struct {
 // (lower-case letters, digits, "+", "-", "."; starting alphanumeric);
 // versions must parse. An empty field gives no alternatives.
 func ParseRelations(field string, opts ParseOptions) ([]Alternatives, error) {
-	var out []Alternatives
-	items := strings.Split(field, ",")
-	for i, item := range items {
-		if strings.TrimSpace(item) == "" {
-			if i == len(items)-1 {
-				break // "a, b," and "" are fine
+	if strings.TrimSpace(field) == "" {
+		return nil, nil
+	}
+	// One block for every relation of the field and one for the lists:
+	// a distribution's index has hundreds of thousands of relations.
+	block := make([]Relation, 0, 1+strings.Count(field, ",")+strings.Count(field, "|"))
+	out := make([]Alternatives, 0, 1+strings.Count(field, ","))
+	for rest, last := field, false; !last; {
+		item, tail, found := strings.Cut(rest, ",")
+		rest, last = tail, !found
+		if isBlankString(item) {
+			if last {
+				break // "a, b," is fine
 			}
 			return nil, fmt.Errorf("empty relation in %q", compact(field))
 		}
-		var alts Alternatives
-		for _, s := range strings.Split(item, "|") {
+		start := len(block)
+		for alts, end := item, false; !end; {
+			s, more, found := strings.Cut(alts, "|")
+			alts, end = more, !found
 			r, err := parseRelation(s, opts)
 			if err != nil {
 				return nil, fmt.Errorf("relation %q: %w", compact(s), err)
 			}
-			alts = append(alts, r)
+			block = append(block, r)
 		}
-		out = append(out, alts)
+		out = append(out, Alternatives(block[start:len(block):len(block)]))
 	}
 	return out, nil
+}
+
+func isBlankString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isSpace(s[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // compact folds the white space of s, for messages.
