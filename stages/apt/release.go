@@ -51,8 +51,8 @@ type Release struct {
 // FileInfo is an index as the Release file lists it. Digests are lower
 // case hex; those the Release file does not give are "".
 type FileInfo struct {
-	Path                     string
-	Size                     int64
+	Path                      string
+	Size                      int64
 	MD5, SHA1, SHA256, SHA512 string
 }
 
@@ -93,7 +93,7 @@ func ParseRelease(text, file string) (*Release, error) {
 		NotAutomatic:  yes(p.Value("NotAutomatic")), ButAutomaticUpgrades: yes(p.Value("ButAutomaticUpgrades")),
 		NoSupportForArchitectureAll: strings.Fields(p.Value("No-Support-for-Architecture-all")),
 		SignedBy:                    p.Value("Signed-By"),
-		Files:    map[string]*FileInfo{},
+		Files:                       map[string]*FileInfo{},
 	}
 	if t, err := parseDate(p.Value("Date")); err == nil {
 		r.Date = t
