@@ -2,12 +2,11 @@ package apt
 
 import (
 	"fmt"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/disco-build/disco/internal/debtest"
 	"github.com/disco-build/disco/internal/testtool"
 )
 
@@ -17,36 +16,12 @@ import (
 // stored. The output is returned for messages.
 func aptUpdate(t *testing.T, archive, keyringFile string, opts []string) (bool, string) {
 	t.Helper()
-	dir := t.TempDir()
-	for _, d := range []string{"etc/apt/apt.conf.d", "etc/apt/sources.list.d", "etc/apt/trusted.gpg.d", "etc/apt/preferences.d", "state/lists/partial", "cache/archives/partial", "log"} {
-		os.MkdirAll(filepath.Join(dir, d), 0o755)
-	}
-	os.WriteFile(filepath.Join(dir, "status"), nil, 0o644)
-	conf := fmt.Sprintf(`Dir "%[1]s/";
-Dir::State "%[1]s/state/";
-Dir::State::status "%[1]s/status";
-Dir::Cache "%[1]s/cache/";
-Dir::Etc "%[1]s/etc/apt/";
-Dir::Log "%[1]s/log/";
-APT::Architecture "amd64";
-APT::Architectures { "amd64"; };
-APT::Sandbox::User "root";
-Debug::NoLocking "true";
-Acquire::Languages "none";
-Acquire::Retries "0";
-`, dir)
-	os.WriteFile(filepath.Join(dir, "apt.conf"), []byte(conf), 0o644)
 	o := append([]string{"signed-by=" + keyringFile, "arch=amd64"}, opts...)
-	src := fmt.Sprintf("deb [%s] file://%s stable main\n", strings.Join(o, " "), archive)
-	os.WriteFile(filepath.Join(dir, "etc/apt/sources.list"), []byte(src), 0o644)
+	root := debtest.NewAptRoot(t, fmt.Sprintf("deb [%s] file://%s stable main\n", strings.Join(o, " "), archive))
 	cmd := exec.Command("apt-get", "update")
-	cmd.Env = []string{"APT_CONFIG=" + filepath.Join(dir, "apt.conf"), "PATH=/usr/bin:/bin:/usr/sbin:/sbin", "LC_ALL=C"}
+	cmd.Env = root.Env
 	out, err := cmd.CombinedOutput()
-	lists, _ := filepath.Glob(filepath.Join(dir, "state/lists/*Packages*"))
-	if l, _ := exec.Command("ls", "-la", filepath.Join(dir, "state/lists")).CombinedOutput(); os.Getenv("APT_DEBUG") != "" {
-		out = append(out, l...)
-	}
-	return err == nil && len(lists) > 0, string(out)
+	return err == nil && len(root.Lists()) > 0, string(out)
 }
 
 // aptOptions are the sources.list options that match a scenario's

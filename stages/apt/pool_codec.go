@@ -20,7 +20,8 @@ import (
 //
 // A record holds, in order: name, architecture, Multi-Arch, priority,
 // section, source, filename, SHA256, description (string indexes);
-// version and source version (epoch, upstream, revision); flags
+// version and source version (epoch << 1 | explicit epoch, upstream,
+// revision); flags
 // (Essential 1, Protected 2); size, installed size; the eight relation
 // lists of relationLists (count of alternatives, then per alternative the
 // count of relations, then per relation name, architecture qualifier,
@@ -28,7 +29,7 @@ import (
 // name, qualifier, operator, version as above).
 
 // poolVersion changes whenever the layout above or the cache header does.
-const poolVersion = 1
+const poolVersion = 2
 
 var errCorrupt = errors.New("corrupt pool encoding")
 
@@ -54,7 +55,11 @@ func (e *poolEncoder) uint(v uint64) { e.body = binary.AppendUvarint(e.body, v) 
 func (e *poolEncoder) str(s string)  { e.uint(uint64(e.intern(s))) }
 
 func (e *poolEncoder) version(v debver.Version) {
-	e.uint(uint64(v.Epoch))
+	has := uint64(0)
+	if v.HasEpoch {
+		has = 1
+	}
+	e.uint(uint64(v.Epoch)<<1 | has)
 	e.str(v.Upstream)
 	e.str(v.Revision)
 }
@@ -143,10 +148,10 @@ func (d *poolDecoder) str() string {
 
 func (d *poolDecoder) version() debver.Version {
 	e := d.uint()
-	if e > 1<<31 {
+	if e>>1 > 1<<31 {
 		d.fail()
 	}
-	return debver.Version{Epoch: uint32(e), Upstream: d.str(), Revision: d.str()}
+	return debver.Version{Epoch: uint32(e >> 1), HasEpoch: e&1 != 0, Upstream: d.str(), Revision: d.str()}
 }
 
 func (d *poolDecoder) relation(r *debver.Relation) {

@@ -11,7 +11,10 @@ import (
 // Version is a Debian version: [epoch:]upstream[-revision]. The zero
 // Version is the empty one dpkg uses for "no version".
 type Version struct {
-	Epoch    uint32 // 0 when absent
+	Epoch uint32 // 0 when absent
+	// HasEpoch tells an explicit epoch ("0:1.0") from none, so that String
+	// gives back the version as written; comparisons ignore it.
+	HasEpoch bool
 	Upstream string // the upstream version
 	Revision string // the Debian revision; "" when absent
 }
@@ -84,7 +87,7 @@ func parse(s string) (v Version, reason string, warn bool) {
 		if reason != "" {
 			return v, reason, false
 		}
-		v.Epoch = epoch
+		v.Epoch, v.HasEpoch = epoch, true
 		s = s[colon+1:]
 	}
 	if h := strings.LastIndexByte(s, '-'); h >= 0 {
@@ -157,12 +160,12 @@ func checkChars(v Version) string {
 	return ""
 }
 
-// String formats the version as dpkg prints it: the epoch only when it is
-// not 0 (or when the upstream version holds a ':', which would otherwise
-// read as an epoch), the revision only when there is one.
+// String formats the version as it was written: the epoch when it was
+// given (or is not 0, or the upstream version holds a ':', which would
+// otherwise read as an epoch), the revision when there is one.
 func (v Version) String() string {
 	var b strings.Builder
-	if v.Epoch != 0 || strings.Contains(v.Upstream, ":") {
+	if v.Epoch != 0 || v.HasEpoch || strings.Contains(v.Upstream, ":") {
 		b.WriteString(strconv.FormatUint(uint64(v.Epoch), 10))
 		b.WriteByte(':')
 	}

@@ -11,15 +11,15 @@ func TestParse(t *testing.T) {
 		want Version
 		str  string
 	}{
-		{"1.0", Version{0, "1.0", ""}, "1.0"},
-		{"1:2.3-4", Version{1, "2.3", "4"}, "1:2.3-4"},
-		{"0:2.3-4", Version{0, "2.3", "4"}, "2.3-4"},
-		{"2.3-4-5", Version{0, "2.3-4", "5"}, "2.3-4-5"},
-		{"1:2:3-4", Version{1, "2:3", "4"}, "1:2:3-4"},
-		{"  7.1~rc1+dfsg-2~bpo12+1  ", Version{0, "7.1~rc1+dfsg", "2~bpo12+1"}, "7.1~rc1+dfsg-2~bpo12+1"},
-		{"+3:1", Version{3, "1", ""}, "3:1"},
-		{"-0:1", Version{0, "1", ""}, "1"},
-		{"\n5:1", Version{5, "1", ""}, "5:1"},
+		{"1.0", Version{0, false, "1.0", ""}, "1.0"},
+		{"1:2.3-4", Version{1, true, "2.3", "4"}, "1:2.3-4"},
+		{"0:2.3-4", Version{0, true, "2.3", "4"}, "0:2.3-4"},
+		{"2.3-4-5", Version{0, false, "2.3-4", "5"}, "2.3-4-5"},
+		{"1:2:3-4", Version{1, true, "2:3", "4"}, "1:2:3-4"},
+		{"  7.1~rc1+dfsg-2~bpo12+1  ", Version{0, false, "7.1~rc1+dfsg", "2~bpo12+1"}, "7.1~rc1+dfsg-2~bpo12+1"},
+		{"+3:1", Version{3, true, "1", ""}, "3:1"},
+		{"-0:1", Version{0, true, "1", ""}, "0:1"},
+		{"\n5:1", Version{5, true, "1", ""}, "5:1"},
 	} {
 		got, err := Parse(c.in)
 		if err != nil {
@@ -136,7 +136,7 @@ func TestParseRelations(t *testing.T) {
 	if s := FormatRelations(got); s != want {
 		t.Errorf("got %q, want %q", s, want)
 	}
-	if r := got[1][1]; r.Name != "bar" || r.Op != LT || r.Version != (Version{1, "2", "3"}) {
+	if r := got[1][1]; r.Name != "bar" || r.Op != LT || r.Version != (Version{1, true, "2", "3"}) {
 		t.Errorf("bar relation = %+v", r)
 	}
 	src, err := ParseRelations("debhelper-compat (= 13), gcc [!armel !armhf] <!nocheck> <stage1 cross>, ", ParseOptions{Restrictions: true})
