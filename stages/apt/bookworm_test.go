@@ -29,7 +29,9 @@ func cpuTime() time.Duration {
 
 type timing struct{ wall, cpu time.Duration }
 
-func (t timing) String() string { return fmt.Sprintf("%.3fs wall, %.3fs CPU", t.wall.Seconds(), t.cpu.Seconds()) }
+func (t timing) String() string {
+	return fmt.Sprintf("%.3fs wall, %.3fs CPU", t.wall.Seconds(), t.cpu.Seconds())
+}
 
 func timed(f func()) timing {
 	w, c := time.Now(), cpuTime()
