@@ -128,7 +128,9 @@ func (k *Keyring) Only(fingerprints ...string) (*Keyring, error) {
 				continue
 			}
 			found = true
-			if !slices.Contains(out.entities, e) {
+			if !slices.ContainsFunc(out.entities, func(o *openpgp.Entity) bool {
+				return fingerprint(o.PrimaryKey.Fingerprint) == fingerprint(e.PrimaryKey.Fingerprint)
+			}) {
 				out.entities = append(out.entities, e)
 				out.sources = append(out.sources, k.sources[i])
 			}

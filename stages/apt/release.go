@@ -110,8 +110,8 @@ func ParseRelease(text, file string) (*Release, error) {
 		if f == nil {
 			continue
 		}
-		if err := r.addDigests(f, h.hexLen, h.set); err != nil {
-			return nil, fmt.Errorf("%s:%d: %s: %w", file, f.Line, h.name, err)
+		if line, err := r.addDigests(f, h.hexLen, h.set); err != nil {
+			return nil, fmt.Errorf("%s:%d: %s: %w", file, f.Line+line, h.name, err)
 		}
 		r.StrongHashes = r.StrongHashes || h.strong && strings.TrimSpace(f.Value) != ""
 	}
@@ -127,32 +127,34 @@ func yes(v string) bool {
 	return false
 }
 
-func (r *Release) addDigests(f *deb822.Field, hexLen int, set func(*FileInfo) *string) error {
+// addDigests reads one digest list; on error it returns the line of the
+// field (0 for its first) at fault.
+func (r *Release) addDigests(f *deb822.Field, hexLen int, set func(*FileInfo) *string) (int, error) {
 	for i, line := range strings.Split(f.Value, "\n") {
 		w := strings.Fields(line)
 		if len(w) == 0 {
 			continue
 		}
 		if len(w) != 3 {
-			return fmt.Errorf("line %d of the list: want \"digest size path\", got %q", i, strings.TrimSpace(line))
+			return i, fmt.Errorf("want \"digest size path\", got %q", strings.TrimSpace(line))
 		}
 		if len(w[0]) != hexLen || !isHex(w[0]) {
-			return fmt.Errorf("%s: bad digest %q", w[2], w[0])
+			return i, fmt.Errorf("%s: bad digest %q", w[2], w[0])
 		}
 		size, err := strconv.ParseInt(w[1], 10, 64)
 		if err != nil || size < 0 {
-			return fmt.Errorf("%s: bad size %q", w[2], w[1])
+			return i, fmt.Errorf("%s: bad size %q", w[2], w[1])
 		}
 		fi := r.Files[w[2]]
 		if fi == nil {
 			fi = &FileInfo{Path: w[2], Size: size}
 			r.Files[w[2]] = fi
 		} else if fi.Size != size {
-			return fmt.Errorf("%s: size %d, but %d in another digest list", w[2], size, fi.Size)
+			return i, fmt.Errorf("%s: size %d, but %d in another digest list", w[2], size, fi.Size)
 		}
 		*set(fi) = strings.ToLower(w[0])
 	}
-	return nil
+	return 0, nil
 }
 
 func isHex(s string) bool {
