@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"strings"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
@@ -42,16 +43,19 @@ func LoadPool(ctx context.Context, s *Suite, idx IndexFile, f Fetcher, cache *Ca
 			}
 		}
 	}
-	text, err := s.readIndex(ctx, idx, f)
+	hint := 1000
+	if idx.Plain != nil {
+		hint = int(min(idx.Plain.Size/800, 1<<22)) // about 800 bytes a package in Debian's indexes
+	}
+	b := newPoolBuilder(hint)
+	err := s.streamIndex(ctx, idx, f, func(text string, line int) error {
+		return parsePackages(text, name, line, b.add)
+	})
 	if err != nil {
 		return nil, s.Repo.errorf(s.Base, err)
 	}
-	pkgs, err := ParsePackages(text, name)
-	if err != nil {
-		return nil, s.Repo.errorf(s.Base, err)
-	}
-	parts := buildPool(pkgs)
-	pkgs = nil
+	parts := b.finish()
+	b = nil
 	var data string
 	if cache != nil && key != "" {
 		if err := cache.put(key, parts); err != nil {
@@ -69,21 +73,25 @@ func LoadPool(ctx context.Context, s *Suite, idx IndexFile, f Fetcher, cache *Ca
 	return setup(enc, false), nil
 }
 
-// readIndex fetches an index and returns its decompressed text, every
-// byte checked against the Release file.
-func (s *Suite) readIndex(ctx context.Context, idx IndexFile, f Fetcher) (string, error) {
+// streamIndex fetches an index and hands its decompressed text to parse
+// in parts that end at paragraph boundaries, with the number of each
+// part's first line. Decompression runs on a goroutine of its own, so that
+// parsing overlaps it. Every byte is checked against the Release file
+// (the file, and the decompressed text when the Release file lists it):
+// a mismatch is the error, whatever parse said about the bytes.
+func (s *Suite) streamIndex(ctx context.Context, idx IndexFile, f Fetcher, parse func(text string, line int) error) error {
 	name := "dists/" + s.Repo.Suite + "/" + idx.Path
 	bases := append([]string{s.Base}, s.Repo.URIs...)
 	rc, err := f.Open(ctx, dedupe(bases), s.paths(idx), idx.Info.SHA256, idx.Info.Size)
 	if err != nil {
-		return "", fmt.Errorf("%s: %w", name, err)
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	defer rc.Close()
 	check := newChecker(rc, idx.Info)
 	// Decoders read a byte at a time: give them a buffer, not the file.
 	dec, closeDec, err := decompressor(bufio.NewReaderSize(check, 1<<20), idx.Compression)
 	if err != nil {
-		return "", fmt.Errorf("%s: %w", name, err)
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	defer closeDec()
 	var plain *checker
@@ -92,28 +100,59 @@ func (s *Suite) readIndex(ctx context.Context, idx IndexFile, f Fetcher) (string
 		plain = newChecker(dec, idx.Plain)
 		r = plain
 	}
-	var buf bytes.Buffer
-	if idx.Plain != nil && idx.Plain.Size < 1<<31 {
-		buf.Grow(int(idx.Plain.Size) + 1)
-	}
-	if _, err := buf.ReadFrom(r); err != nil {
-		if err2 := check.verify(name); err2 != nil {
-			return "", err2 // a bad download shows as a decoding error first
+	chunks := make(chan []byte, 2)
+	var readErr error
+	go func() {
+		defer close(chunks)
+		for {
+			buf := make([]byte, 4<<20)
+			n, err := io.ReadFull(r, buf)
+			if n > 0 {
+				chunks <- buf[:n]
+			}
+			if err == io.EOF || err == io.ErrUnexpectedEOF {
+				return
+			}
+			if err != nil {
+				readErr = err
+				return
+			}
 		}
-		return "", fmt.Errorf("%s: %w", name, err)
+	}()
+	pending, line := "", 1
+	var parseErr error
+	for c := range chunks {
+		if parseErr != nil {
+			continue // drain, to check the digests
+		}
+		text := pending + string(c)
+		cut := strings.LastIndex(text, "\n\n")
+		if cut < 0 {
+			pending = text
+			continue
+		}
+		parseErr = parse(text[:cut+2], line)
+		line += strings.Count(text[:cut+2], "\n")
+		pending = text[cut+2:]
 	}
-	if _, err := io.Copy(io.Discard, check); err != nil {
-		return "", fmt.Errorf("%s: %w", name, err)
+	if _, err := io.Copy(io.Discard, check); err != nil && readErr == nil {
+		readErr = err
 	}
 	if err := check.verify(name); err != nil {
-		return "", err
+		return err // a bad download shows as a decoding or parse error first
+	}
+	if readErr != nil {
+		return fmt.Errorf("%s: %w", name, readErr)
 	}
 	if plain != nil {
 		if err := plain.verify(name + " (decompressed)"); err != nil {
-			return "", err
+			return err
 		}
 	}
-	return buf.String(), nil
+	if parseErr == nil && pending != "" {
+		parseErr = parse(pending, line)
+	}
+	return parseErr
 }
 
 func dedupe(l []string) []string {

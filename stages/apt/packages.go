@@ -16,16 +16,26 @@ import (
 // source packages); Multi-Arch must be one of same, foreign, allowed, no.
 // Errors read "file:line: package name: field: reason".
 func ParsePackages(text, file string) ([]*Package, error) {
-	sc := deb822.NewScanner(text, file, deb822.Options{})
 	var out []*Package
+	err := parsePackages(text, file, 1, func(p *Package) { out = append(out, p) })
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// parsePackages hands each package of text, a part of file starting at
+// line firstLine, to each.
+func parsePackages(text, file string, firstLine int, each func(*Package)) error {
+	sc := deb822.NewScanner(text, file, deb822.Options{FirstLine: firstLine})
 	for sc.Scan() {
 		p, err := packageFrom(sc.Paragraph(), file)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, p)
+		each(p)
 	}
-	return out, sc.Err()
+	return sc.Err()
 }
 
 // fieldIndex numbers the fields a Package keeps; lookups go through it

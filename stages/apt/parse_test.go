@@ -3,6 +3,7 @@ package apt
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -221,4 +222,41 @@ func (dirFetcher) Open(_ context.Context, bases, paths []string, _ string, _ int
 		}
 	}
 	return nil, err
+}
+
+// TestStreamLines: an index parsed in parts while it is decompressed
+// reports errors at the line of the whole file, and loads whole.
+func TestStreamLines(t *testing.T) {
+	var specs []string
+	for i := range 30000 {
+		specs = append(specs, fmt.Sprintf("pkg%d 1.%d dep%d (>= 1)", i, i, i))
+	}
+	text := debtest.PackagesText("amd64", specs...)
+	if len(text) < 2*(4<<20) {
+		t.Fatalf("index of %d bytes: too small to span parts", len(text))
+	}
+	load := func(text string) (*Pool, error) {
+		k := testKeys()["ed"]
+		a := &debtest.Archive{Dir: filepath.Join(t.TempDir(), "a"), Packages: map[string]string{"main/binary-amd64": text}, Compressions: []string{"", "gz"}}
+		a.SignInRelease(t, a.Write(t), k)
+		kf := filepath.Join(t.TempDir(), "k.gpg")
+		debtest.WriteKeyring(t, kf, k)
+		kr, _ := LoadKeyring(kf)
+		s, err := OpenSuite(t.Context(), Repository{Name: "big", URIs: []string{a.Dir}, Suite: "stable", Keyring: kr}, dirFetcher{}, testNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		idx, _ := s.PackagesIndexes("main", "amd64", nil)
+		return LoadPool(t.Context(), s, idx[0], dirFetcher{}, nil)
+	}
+	p, err := load(text)
+	if err != nil || p.Len() != 30000 || p.Package(29999).Name != "pkg29999" || len(p.Named(nil, "pkg12345")) != 1 {
+		t.Fatalf("%v", err)
+	}
+	bad := strings.Replace(text, "Version: 1.25000\n", "Version: x\n", 1)
+	want := 1 + strings.Count(bad[:strings.Index(bad, "Version: x\n")], "\n")
+	_, err = load(bad)
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("dists/stable/main/binary-amd64/Packages.gz:%d: package pkg25000: Version:", want)) {
+		t.Fatalf("error %v, want line %d", err, want)
+	}
 }

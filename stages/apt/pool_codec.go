@@ -54,6 +54,14 @@ func (e *poolEncoder) intern(s string) uint32 {
 func (e *poolEncoder) uint(v uint64) { e.body = binary.AppendUvarint(e.body, v) }
 func (e *poolEncoder) str(s string)  { e.uint(uint64(e.intern(s))) }
 
+// unique adds a string no other package has (a filename, a digest, most
+// descriptions) without the cost of interning it.
+func (e *poolEncoder) unique(s string) {
+	e.uint(uint64(len(e.spans) / 2))
+	e.spans = append(e.spans, uint32(len(e.table)), uint32(len(s)))
+	e.table = append(e.table, s...)
+}
+
 func (e *poolEncoder) version(v debver.Version) {
 	has := uint64(0)
 	if v.HasEpoch {
@@ -74,9 +82,12 @@ func (e *poolEncoder) relation(r debver.Relation) {
 }
 
 func (e *poolEncoder) pkg(p *Package) {
-	for _, s := range [...]string{p.Name, p.Architecture, p.MultiArch, p.Priority, p.Section, p.Source, p.Filename, p.SHA256, p.Description} {
+	for _, s := range [...]string{p.Name, p.Architecture, p.MultiArch, p.Priority, p.Section, p.Source} {
 		e.str(s)
 	}
+	e.unique(p.Filename)
+	e.unique(p.SHA256)
+	e.unique(p.Description)
 	e.version(p.Version)
 	e.version(p.SourceVersion)
 	flags := uint64(0)
@@ -230,25 +241,43 @@ func u32(s string, i int) uint32 {
 	return uint32(s[i]) | uint32(s[i+1])<<8 | uint32(s[i+2])<<16 | uint32(s[i+3])<<24
 }
 
-// buildPool encodes pkgs as a pool payload, returned in parts to be
-// written one after the other.
-func buildPool(pkgs []*Package) [][]byte {
-	e := &poolEncoder{strs: make(map[string]uint32, len(pkgs)*4)}
-	e.body = make([]byte, 0, len(pkgs)*160)
-	offs := make([]byte, 0, 4*(len(pkgs)+1))
-	var h hashBuilder
-	for i, p := range pkgs {
-		offs = binary.LittleEndian.AppendUint32(offs, uint32(len(e.body)))
-		e.pkg(p)
-		h.add(e.intern(p.Name), uint32(i)<<1)
-		for _, r := range p.Provides {
-			h.add(e.intern(r.Name), uint32(i)<<1|1)
-		}
+// poolBuilder encodes packages one at a time into a pool payload.
+type poolBuilder struct {
+	e     poolEncoder
+	offs  []byte
+	names hashBuilder
+	n     int
+}
+
+// newPoolBuilder sizes its buffers for about n packages.
+func newPoolBuilder(n int) *poolBuilder {
+	b := &poolBuilder{e: poolEncoder{strs: make(map[string]uint32, n*3)}}
+	b.e.body = make([]byte, 0, n*160)
+	b.e.table = make([]byte, 0, n*200)
+	b.e.spans = make([]uint32, 0, n*16)
+	b.offs = make([]byte, 0, 4*(n+1))
+	return b
+}
+
+// add encodes the next package.
+func (b *poolBuilder) add(p *Package) {
+	b.offs = binary.LittleEndian.AppendUint32(b.offs, uint32(len(b.e.body)))
+	b.e.pkg(p)
+	v := uint32(b.n) << 1
+	b.names.add(b.e.intern(p.Name), v)
+	for _, r := range p.Provides {
+		b.names.add(b.e.intern(r.Name), v|1)
 	}
-	offs = binary.LittleEndian.AppendUint32(offs, uint32(len(e.body)))
+	b.n++
+}
+
+// finish returns the payload in parts to be written one after the other.
+func (b *poolBuilder) finish() [][]byte {
+	e := &b.e
+	offs := binary.LittleEndian.AppendUint32(b.offs, uint32(len(e.body)))
 	nstr := len(e.spans) / 2
 	head := make([]byte, 0, 12)
-	head = binary.LittleEndian.AppendUint32(head, uint32(len(pkgs)))
+	head = binary.LittleEndian.AppendUint32(head, uint32(b.n))
 	head = binary.LittleEndian.AppendUint32(head, uint32(nstr))
 	head = binary.LittleEndian.AppendUint32(head, uint32(len(e.table)))
 	base := uint32(len(head))
@@ -261,7 +290,16 @@ func buildPool(pkgs []*Package) [][]byte {
 	str := func(i uint32) string {
 		return string(e.table[e.spans[2*i] : e.spans[2*i]+e.spans[2*i+1]])
 	}
-	return [][]byte{head, e.table, mid, e.body, offs, h.appendTo(nil, str)}
+	return [][]byte{head, e.table, mid, e.body, offs, b.names.appendTo(nil, str)}
+}
+
+// buildPool encodes pkgs as a pool payload.
+func buildPool(pkgs []*Package) [][]byte {
+	b := newPoolBuilder(len(pkgs))
+	for _, p := range pkgs {
+		b.add(p)
+	}
+	return b.finish()
 }
 
 // poolEncoding is a pool payload with its sections located.

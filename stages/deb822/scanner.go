@@ -57,6 +57,9 @@ type Options struct {
 	// Comments allows comment lines ('#' at column 0), as apt sources
 	// files and debian/control do; indexes and Release files do not.
 	Comments bool
+	// FirstLine is the number of the document's first line (default 1),
+	// for a document that is a part of a file.
+	FirstLine int
 }
 
 // Error is a syntax error at a line of a document.
@@ -85,9 +88,9 @@ type Scanner struct {
 
 // NewScanner returns a Scanner of data; file names it in errors.
 func NewScanner(data, file string, opts Options) *Scanner {
-	s := &Scanner{data: data, line: 1, file: file, opts: opts}
+	s := &Scanner{data: data, line: max(opts.FirstLine, 1), file: file, opts: opts}
 	if i := strings.IndexByte(data, 0); i >= 0 {
-		s.err = &Error{File: file, Line: 1 + strings.Count(data[:i], "\n"), Msg: "NUL byte: not a text document"}
+		s.err = &Error{File: file, Line: s.line + strings.Count(data[:i], "\n"), Msg: "NUL byte: not a text document"}
 	}
 	return s
 }

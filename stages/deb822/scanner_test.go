@@ -116,3 +116,13 @@ func FuzzScan(f *testing.F) {
 		}
 	})
 }
+
+func TestFirstLine(t *testing.T) {
+	_, err := scanAll(t, "A: 1\n\n b\n", Options{})
+	s := NewScanner("A: 1\n\n b\n", "part", Options{FirstLine: 100})
+	for s.Scan() {
+	}
+	if err == nil || s.Err() == nil || s.Err().Error() != "part:102: continuation line with no field before it" {
+		t.Fatalf("%v / %v", err, s.Err())
+	}
+}
