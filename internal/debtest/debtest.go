@@ -1,8 +1,11 @@
 // Package debtest builds Debian repositories for tests: throwaway OpenPGP
-// keys (NewKey) and an archive in a folder (Archive) with Packages indexes
-// in several compressions, a Release file with correct sizes and digests,
-// and an InRelease or Release.gpg signed by any number of keys, each part
-// of which a test can spoil on purpose (Archive's fields and Spoil).
+// keys (NewKey, WriteKeyring) and an archive in a folder (Archive) with
+// Packages indexes in several compressions, a Release file with correct
+// sizes and digests, and an InRelease or Release.gpg signed by any number
+// of keys (with go-crypto, or with the host's gpg for what go-crypto no
+// longer makes, such as SHA-1 signatures); and an apt configuration of a
+// test's own (NewAptRoot), so that the real apt-get, apt-cache and
+// python3-apt can judge the same archives.
 package debtest
 
 import (
@@ -116,8 +119,6 @@ type Archive struct {
 	Date, ValidUntil time.Time
 	// ReleaseExtra is appended to the Release file's fields.
 	ReleaseExtra string
-	// Tamper, if set, edits the Release text after the digests are computed.
-	Tamper func(release string) string
 }
 
 // Write writes the indexes and dists/<suite>/Release, unsigned, and
@@ -183,9 +184,6 @@ func (a *Archive) Write(t testing.TB) string {
 		}
 	}
 	text := r.String()
-	if a.Tamper != nil {
-		text = a.Tamper(text)
-	}
 	writeFile(t, filepath.Join(dist, "Release"), []byte(text))
 	return text
 }
