@@ -21,7 +21,7 @@ import (
 // Release files is fetched outside the fetch stage.
 func TestHTTPMirrors(t *testing.T) {
 	for _, byHash := range []bool{true, false} {
-		k := testKeys()["ed"]
+		k := testKeys(t)["ed"]
 		a := &debtest.Archive{Dir: filepath.Join(t.TempDir(), "a"), Packages: map[string]string{"main/binary-amd64": testPackages},
 			Compressions: []string{"", "gz"}, ByHash: true}
 		a.SignInRelease(t, a.Write(t), k)

@@ -132,10 +132,10 @@ func TestSplitClearsigned(t *testing.T) {
 }
 
 func TestKeyringFiles(t *testing.T) {
-	k := testKeys()["ed"]
+	k := testKeys(t)["ed"]
 	dir := t.TempDir()
 	bin, asc := filepath.Join(dir, "k.gpg"), filepath.Join(dir, "k.asc")
-	debtest.WriteKeyring(t, bin, k, testKeys()["rsa"])
+	debtest.WriteKeyring(t, bin, k, testKeys(t)["rsa"])
 	debtest.WriteKeyring(t, asc, k)
 	kr, err := LoadKeyring(bin, asc)
 	if err != nil || kr.Len() != 3 {
@@ -236,7 +236,7 @@ func TestStreamLines(t *testing.T) {
 		t.Fatalf("index of %d bytes: too small to span parts", len(text))
 	}
 	load := func(text string) (*Pool, error) {
-		k := testKeys()["ed"]
+		k := testKeys(t)["ed"]
 		a := &debtest.Archive{Dir: filepath.Join(t.TempDir(), "a"), Packages: map[string]string{"main/binary-amd64": text}, Compressions: []string{"", "gz"}}
 		a.SignInRelease(t, a.Write(t), k)
 		kf := filepath.Join(t.TempDir(), "k.gpg")

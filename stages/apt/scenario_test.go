@@ -19,18 +19,28 @@ import (
 // too (keys and signatures are from debtest.Epoch, in the past).
 var testNow = time.Now().UTC().Truncate(time.Second)
 
-// testKeys are made once: RSA key generation is slow.
-var testKeys = sync.OnceValue(func() map[string]*debtest.Key {
-	t := &testing.T{}
-	keys := map[string]*debtest.Key{
-		"ed":      debtest.NewKey(t, "ed", "ed25519", 0),
-		"rsa":     debtest.NewKey(t, "rsa", "rsa2048", 0),
-		"other":   debtest.NewKey(t, "other", "ed25519", 0),
-		"rsa1024": debtest.NewKey(t, "weakrsa", "rsa1024", 0),
-		"expired": debtest.NewKey(t, "expired", "ed25519", time.Hour),
+// testKeys are made once (RSA key generation is slow), by the first test
+// that asks.
+var (
+	keysOnce sync.Once
+	keys     map[string]*debtest.Key
+)
+
+func testKeys(t testing.TB) map[string]*debtest.Key {
+	keysOnce.Do(func() {
+		keys = map[string]*debtest.Key{
+			"ed":      debtest.NewKey(t, "ed", "ed25519", 0),
+			"rsa":     debtest.NewKey(t, "rsa", "rsa2048", 0),
+			"other":   debtest.NewKey(t, "other", "ed25519", 0),
+			"rsa1024": debtest.NewKey(t, "weakrsa", "rsa1024", 0),
+			"expired": debtest.NewKey(t, "expired", "ed25519", time.Hour),
+		}
+	})
+	if keys == nil {
+		t.Fatal("the test keys could not be made")
 	}
 	return keys
-})
+}
 
 // scenario is one archive and what apt (and OpenSuite + LoadPool) make
 // of it.
@@ -196,7 +206,7 @@ func (sc scenario) setup(t *testing.T) (archive, keyringFile string) {
 	t.Helper()
 	dir := t.TempDir()
 	a := &debtest.Archive{Dir: filepath.Join(dir, "archive"), Packages: map[string]string{"main/binary-amd64": testPackages}}
-	kr := sc.build(t, a, testKeys())
+	kr := sc.build(t, a, testKeys(t))
 	return a.Dir, kr
 }
 
