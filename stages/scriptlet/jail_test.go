@@ -96,12 +96,16 @@ func checkMounts(t *testing.T, mode, info string) {
 }
 
 // checkOwners: what the scriptlet creates is root's on the host, what it
-// chowns has the ids it gave, in the tree on the host.
+// chowns has the ids it gave, in the tree on the host; a setuid bit it
+// sets is kept.
 func checkOwners(t *testing.T, r *Runner, root string) {
 	t.Helper()
-	o := r.Run(context.Background(), root, sh("set -e; touch /mine; touch /theirs; chown 48:49 /theirs; mkdir /d; id -u; id -g"))
+	o := r.Run(context.Background(), root, sh("set -e; touch /mine; touch /theirs; chown 48:49 /theirs; chmod 4755 /theirs; mkdir /d; id -u; id -g"))
 	if o.Status != Ran || o.Output != "0\n0\n" {
 		t.Fatalf("outcome %+v", o)
+	}
+	if fi, err := os.Stat(filepath.Join(root, "theirs")); err != nil || fi.Mode()&os.ModeSetuid == 0 || fi.Mode().Perm() != 0o755 {
+		t.Errorf("ROOT/theirs: %v %v, want setuid 0755", fi.Mode(), err)
 	}
 	for p, want := range map[string][2]uint32{"mine": {0, 0}, "theirs": {48, 49}, "d": {0, 0}} {
 		var st syscall.Stat_t
