@@ -133,6 +133,13 @@ func escapeProbe(what string, args []string) int {
 		}
 	case "caps":
 		return probeCaps(escaped, blocked)
+	case "tty": // the builder's controlling terminal, if it reached the scriptlet
+		fd, err := unix.Open("/dev/tty", unix.O_RDWR|unix.O_NOCTTY, 0)
+		if err != nil {
+			return blocked("open /dev/tty: %v", err)
+		}
+		unix.Write(fd, []byte("ESCAPED-TTY\n"))
+		return escaped("opened the builder's terminal")
 	}
 	return blocked("unknown probe %s", what)
 }
@@ -365,6 +372,7 @@ exit 97`,
 	"clock":    `/bin/escape-probe clock && exit 0; exit 97`,
 	"hostname": `/bin/escape-probe hostname && exit 0; exit 97`,
 	"network":  `/bin/escape-probe net TCPPORT ABSTRACT && exit 0; exit 97`,
+	"tty":      `/bin/escape-probe tty && exit 0; exit 97`,
 	"caps":     `/bin/escape-probe caps && exit 0; exit 97`,
 }
 
