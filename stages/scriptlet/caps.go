@@ -36,7 +36,7 @@ func restrict() error {
 	for _, c := range keptCaps {
 		keep |= 1 << c
 	}
-	for c := 0; c <= lastCap(); c++ {
+	for c, last := 0, lastCap(); c <= last; c++ {
 		if keep&(1<<c) != 0 {
 			continue
 		}
