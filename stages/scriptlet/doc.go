@@ -48,7 +48,9 @@
 //   - only stdin (/dev/null or the file trigger pipe), stdout and stderr
 //     (pipes to the runner) reach the scriptlet: the helper and the sandbox
 //     mark every other descriptor close-on-exec, those the builder
-//     inherited from its own parent included.
+//     inherited from its own parent included. The helper starts a session
+//     of its own, so the terminal disco runs in is not the scriptlet's
+//     controlling terminal: /dev/tty opens nothing.
 //   - the network namespace has only a loopback device, down; the host
 //     name is "localhost" (the scriptlet cannot change it: no SYS_ADMIN);
 //     IPC objects are the jail's own. As PID 1, the helper kills whatever
@@ -76,6 +78,10 @@
 //     namespace, where only the caller's uid and gid are mapped (to 0):
 //     files the scriptlet writes are the caller's on the host, and chown to
 //     any other id fails.
+//
+// On the host, the tree's Sync keeps no setuid or setgid bit a scriptlet
+// set on a file (the manifest has it): the cache may be reachable by other
+// host users.
 //
 // What remains, in every mode: the scriptlet shares the host's kernel (a
 // kernel bug is a way out; seccomp is not used), may create nested user
