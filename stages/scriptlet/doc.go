@@ -48,9 +48,9 @@
 //   - only stdin (/dev/null or the file trigger pipe), stdout and stderr
 //     (pipes to the runner) reach the scriptlet: the helper and the sandbox
 //     mark every other descriptor close-on-exec, those the builder
-//     inherited from its own parent included. The helper starts a session
-//     of its own, so the terminal disco runs in is not the scriptlet's
-//     controlling terminal: /dev/tty opens nothing.
+//     inherited from its own parent included. The helper gives up the
+//     controlling terminal (TIOCNOTTY), so the terminal disco runs in is
+//     not the scriptlet's: /dev/tty opens nothing.
 //   - the network namespace has only a loopback device, down; the host
 //     name is "localhost" (the scriptlet cannot change it: no SYS_ADMIN);
 //     IPC objects are the jail's own. As PID 1, the helper kills whatever

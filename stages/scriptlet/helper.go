@@ -68,6 +68,9 @@ func helper() status {
 	if err := closeInherited(); err != nil {
 		return failed("%v", err)
 	}
+	if err := dropTerminal(); err != nil {
+		return failed("%v", err)
+	}
 	if err := unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0); err != nil {
 		return failed("prctl(PR_SET_DUMPABLE): %v", err)
 	}
@@ -91,6 +94,24 @@ func helper() status {
 	killOthers()
 	st.Isolation = sb.mode
 	return st
+}
+
+// dropTerminal gives up the controlling terminal the helper inherited
+// (disco run from a shell), for itself and all it starts: /dev/tty then
+// opens nothing the scriptlet could write to or push input into (TIOCSTI).
+// Unlike setsid, TIOCNOTTY leaves the helper in the builder's session and
+// its scheduling group (a new session is a new autogroup, which made runs
+// slower on a loaded host).
+func dropTerminal() error {
+	fd, err := unix.Open("/dev/tty", unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil // no controlling terminal (ENXIO), or none this process may open
+	}
+	defer unix.Close(fd)
+	if err := unix.IoctlSetInt(fd, unix.TIOCNOTTY, 0); err != nil {
+		return fmt.Errorf("give up the controlling terminal: %w", err)
+	}
+	return nil
 }
 
 func failed(format string, args ...any) status {

@@ -162,12 +162,9 @@ func (r *Runner) spawn(ctx context.Context, req request, out io.Writer) (status,
 // namespaces are the helper's: private mounts, PIDs, network (none),
 // host name and IPC, plus a user namespace mapping the caller to root when
 // the caller is not root. As root, the helper needs the host's privileges
-// to make the jail (an id-mapped mount); the scriptlet never has them. The
-// helper starts a session of its own: the builder's controlling terminal
-// (disco run from a shell) is not the scriptlet's, so /dev/tty opens
-// nothing it could write to or push input into (TIOCSTI).
+// to make the jail (an id-mapped mount); the scriptlet never has them.
 func namespaces() *syscall.SysProcAttr {
-	a := &syscall.SysProcAttr{Setsid: true, Pdeathsig: syscall.SIGKILL, Cloneflags: syscall.CLONE_NEWNS | syscall.CLONE_NEWPID |
+	a := &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Cloneflags: syscall.CLONE_NEWNS | syscall.CLONE_NEWPID |
 		syscall.CLONE_NEWNET | syscall.CLONE_NEWUTS | syscall.CLONE_NEWIPC}
 	if os.Geteuid() != 0 {
 		a.Cloneflags |= syscall.CLONE_NEWUSER
