@@ -175,11 +175,11 @@ func idMapped(req request) (*sandbox, string) {
 	// Go writes the sandbox's uid_map through /proc/PID: the PIDs of this
 	// namespace. This proc goes with the old root.
 	if err := unix.Mount("proc", "/proc", "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
-		return nil, "no fresh proc: " + err.Error()
+		return nil, "no fresh proc: " + errnoText(err)
 	}
 	sb, err := startSandbox(true)
 	if err != nil {
-		return nil, "no user namespace: " + err.Error()
+		return nil, "no user namespace: " + errnoText(err)
 	}
 	ns, err := unix.Open("/proc/"+strconv.Itoa(sb.cmd.Process.Pid)+"/ns/user", unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err == nil {
@@ -188,10 +188,21 @@ func idMapped(req request) (*sandbox, string) {
 	}
 	if err != nil {
 		sb.kill()
-		return nil, "no id-mapped mount: " + err.Error()
+		return nil, "no id-mapped mount: " + errnoText(err)
 	}
 	sb.mode = IsolationIDMapped
 	return sb, ""
+}
+
+// errnoText is the system error in err, without the paths and operations
+// around it: the isolation mode goes into reports, which must not depend
+// on where the build ran.
+func errnoText(err error) string {
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		return errno.Error()
+	}
+	return err.Error()
 }
 
 // hostUID is the host uid the helper runs as: 0 for root, the caller's
