@@ -349,7 +349,7 @@ fi
 rm -f /hostdisk
 /bin/escape-probe mount && exit 0
 exit 97`,
-	"inherited-fd": `if echo pwned 2>/dev/null > /proc/self/fd/FD; then echo "ESCAPED wrote through inherited fd FD"; exit 0; fi
+	"inherited-fd": `if echo pwned > /proc/self/fd/FD; then echo "ESCAPED wrote through inherited fd FD"; exit 0; fi
 /bin/escape-probe fds && exit 0
 exit 97`,
 	// A Lua scriptlet runs in disco's own process, not a shell: the same
@@ -425,13 +425,23 @@ func newEscapeEnv(t *testing.T, root string) escapeEnv {
 }
 
 // inheritable opens a file for writing without close-on-exec, as a
-// descriptor the builder inherited from its parent would be.
+// descriptor the builder inherited from its parent would be, at a number
+// from 200 up: the shell keeps descriptors it saves around a redirection
+// at 10 and up, and /proc/self/fd/N of one of those is no inherited file.
 func inheritable(t *testing.T) (string, int) {
 	p := filepath.Join(t.TempDir(), "inherited")
-	fd, err := syscall.Open(p, syscall.O_WRONLY|syscall.O_CREAT, 0o644)
+	fd, err := syscall.Open(p, syscall.O_WRONLY|syscall.O_CREAT|syscall.O_CLOEXEC, 0o644)
 	must(t, err)
-	t.Cleanup(func() { syscall.Close(fd) })
-	return p, fd
+	defer syscall.Close(fd)
+	high := 200
+	for ; ; high++ {
+		if _, err := unix.FcntlInt(uintptr(high), unix.F_GETFD, 0); err == unix.EBADF {
+			break
+		}
+	}
+	must(t, unix.Dup3(fd, high, 0)) // no O_CLOEXEC
+	t.Cleanup(func() { syscall.Close(high) })
+	return p, high
 }
 
 // replacer fills in a script's upper-case words.
