@@ -29,6 +29,8 @@ type Outcome struct {
 	ExitCode int     `json:"exit_code"`
 	Seconds  float64 `json:"seconds"`
 	Reason   string  `json:"reason,omitempty"`
+	// Isolation is how a package scriptlet was jailed (scriptlet.Outcome).
+	Isolation string `json:"isolation,omitempty"`
 }
 
 // ScriptRunner runs package scriptlets inside a root.

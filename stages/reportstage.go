@@ -27,7 +27,7 @@ func writeReport(res *Result, lm *lockfile.Machine, epoch int64, dir, tool strin
 	}
 	for _, o := range res.Tree.Outcomes {
 		in.Outcomes = append(in.Outcomes, report.Outcome{Package: o.Package, Name: o.Name, Status: o.Status,
-			ExitCode: o.ExitCode, Seconds: o.Seconds, Reason: o.Reason})
+			ExitCode: o.ExitCode, Seconds: o.Seconds, Reason: o.Reason, Isolation: o.Isolation})
 	}
 	for _, out := range res.Outputs {
 		in.Outputs = append(in.Outputs, report.Output{Format: out.Format, Path: out.Path, Size: out.Size, SHA256: out.SHA256})

@@ -15,7 +15,7 @@ import (
 	"github.com/disco-build/disco/stages/scriptlet"
 )
 
-// NewScriptRunner runs package scriptlets chrooted into the tree with the
+// NewScriptRunner runs package scriptlets jailed in the tree with the
 // image's own interpreters (package scriptlet), SOURCE_DATE_EPOCH epoch.
 func NewScriptRunner(epoch int64, timeout time.Duration) ScriptRunner {
 	return &scriptletAdapter{r: &scriptlet.Runner{Epoch: epoch, Timeout: timeout}}
@@ -25,7 +25,8 @@ type scriptletAdapter struct{ r *scriptlet.Runner }
 
 func (a *scriptletAdapter) Run(ctx context.Context, root string, s Script) Outcome {
 	o := a.r.Run(ctx, root, scriptlet.Script{Package: s.Package, Name: s.Name, Prog: s.Prog, Body: s.Body, Arg1: s.Arg1, Arg2: s.Arg2})
-	out := Outcome{Package: o.Package, Name: o.Name, Status: o.Status, ExitCode: o.ExitCode, Seconds: o.Seconds, Reason: o.Reason}
+	out := Outcome{Package: o.Package, Name: o.Name, Status: o.Status, ExitCode: o.ExitCode, Seconds: o.Seconds,
+		Reason: o.Reason, Isolation: o.Isolation}
 	if o.Status == scriptlet.Failed && o.Output != "" {
 		out.Reason += "; output: " + tail(o.Output, 400)
 	}

@@ -25,6 +25,9 @@ type Outcome struct {
 	ExitCode int     `json:"exit_code"`
 	Seconds  float64 `json:"seconds"`
 	Reason   string  `json:"reason,omitempty"`
+	// Isolation is how a package scriptlet was jailed (package scriptlet's
+	// Isolation* modes); empty for generators and scriptlets not run.
+	Isolation string `json:"isolation,omitempty"`
 }
 
 // Output is one file the build wrote.

@@ -13,7 +13,7 @@ import (
 )
 
 // applets are the busybox programs the test roots get as symbolic links.
-var applets = []string{"sh", "env", "tr", "cat", "test", "head", "wc", "sleep", "echo", "touch", "ls", "mkdir", "grep", "hostname"}
+var applets = []string{"sh", "env", "tr", "cat", "test", "head", "wc", "sleep", "echo", "touch", "ls", "mkdir", "grep", "hostname", "chown", "chmod", "id", "cp"}
 
 // busyboxRoot makes a tiny image: a static busybox at /bin/busybox and
 // links to it; nothing else (no /dev, /proc, /var).

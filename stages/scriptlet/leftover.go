@@ -5,12 +5,13 @@ import (
 	"path/filepath"
 )
 
-// leftovers is the parent's fallback cleanup for a helper that was killed
-// before it could clean up itself: the folders the helper may create,
-// noted before the run, are removed after it when they were absent before
-// and are empty now, along with a script file left in /var/tmp. Paths are
-// checked with Lstat, component by component, so a symbolic link in the
-// image is never followed on the host.
+// leftovers is the parent's cleanup after the helper: the folders the
+// helper may create (the mount points /dev and /proc, /var/tmp for the
+// script file), noted before the run, are removed after it when they were
+// absent before and are empty now (the jail's mounts went with its
+// namespace), along with a script file a killed sandbox left in /var/tmp.
+// Paths are checked with Lstat, component by component, so a symbolic
+// link in the image is never followed on the host.
 type leftovers struct {
 	root   string
 	absent []string // relative paths, parents first

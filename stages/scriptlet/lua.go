@@ -14,7 +14,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 )
 
-// runLua runs a "<lua>" scriptlet in this (chrooted) process.
+// runLua runs a "<lua>" scriptlet in this (jailed) process.
 func runLua(ctx context.Context, req request) status {
 	L := lua.NewState(lua.Options{SkipOpenLibs: true})
 	defer L.Close()

@@ -134,14 +134,14 @@ hostname >> /devcheck; grep -c : /proc/net/dev >> /devcheck`))
 		if o.Status != Ran {
 			t.Fatalf("outcome %+v", o)
 		}
-		// 16 random bytes; the processes of the namespace only (helper
-		// and sh); the shell is not PID 1 (the helper is); host
+		// 16 random bytes; the processes of the namespace only (helper,
+		// sandbox and sh); the shell is not PID 1 (the helper is); host
 		// name; only the loopback network device.
 		got := strings.Fields(readFile(t, filepath.Join(root, "devcheck")))
 		if len(got) == 5 && got[2] != "1" {
 			got[2] = "not 1"
 		}
-		if want := []string{"16", "2", "not 1", "localhost", "1"}; !reflect.DeepEqual(got, want) {
+		if want := []string{"16", "3", "not 1", "localhost", "1"}; !reflect.DeepEqual(got, want) {
 			t.Errorf("devcheck %q, want %q", got, want)
 		}
 	})
@@ -191,7 +191,7 @@ hostname >> /devcheck; grep -c : /proc/net/dev >> /devcheck`))
 		rr := testRunner()
 		o := rr.Run(ctx, root, sh("echo same"))
 		data, _ := json.Marshal(o)
-		want := `{"package":"demo-1.0-1.x86_64","name":"post","status":"ran","exitCode":0,"seconds":0.25,"output":"same\n"}`
+		want := `{"package":"demo-1.0-1.x86_64","name":"post","status":"ran","exitCode":0,"seconds":0.25,"output":"same\n","isolation":"` + o.Isolation + `"}`
 		if string(data) != want {
 			t.Errorf("outcome\n got %s\nwant %s", data, want)
 		}

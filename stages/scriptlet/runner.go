@@ -24,6 +24,9 @@ type Runner struct {
 	Timeout     time.Duration    // per scriptlet; 0 means none
 	OutputLimit int              // bytes of output kept; 0 means DefaultOutputLimit
 	Clock       func() time.Time // measures Seconds; nil means time.Now
+	// noIDMap makes a root helper skip the id-mapped mode, as on a kernel
+	// or file system without id-mapped mounts (tests of that mode).
+	noIDMap bool
 }
 
 // request is what the parent sends the helper on its stdin.
@@ -38,6 +41,11 @@ type request struct {
 	TmpName string   `json:"tmpName"` // base name of the script file under /var/tmp
 	NProg   int      `json:"nProg"`
 	Files   []string `json:"files,omitempty"`
+	NoIDMap bool     `json:"noIdmap,omitempty"`
+	// RootDev and RootIno identify the pivoted root; the helper sets them
+	// for the sandbox process.
+	RootDev uint64 `json:"rootDev,omitempty"`
+	RootIno uint64 `json:"rootIno,omitempty"`
 }
 
 // status is what the helper reports on fd 3.
@@ -45,9 +53,11 @@ type status struct {
 	Exit   int    `json:"exit"`
 	Reason string `json:"reason,omitempty"`
 	Failed bool   `json:"failed"`
+	// Isolation is the helper's mode (Isolation* constants).
+	Isolation string `json:"isolation,omitempty"`
 }
 
-// Run runs s chrooted into root (an absolute host folder) and reports what
+// Run runs s jailed in root (an absolute host folder) and reports what
 // happened. A scriptlet that cannot start (no interpreter in the image, no
 // namespaces) is a failed Outcome with a Reason, not an error: the caller
 // decides what a failure means.
@@ -78,7 +88,7 @@ func (r *Runner) run(ctx context.Context, root string, s Script) Outcome {
 		return fail("root %s is not an absolute path to a folder", root)
 	}
 	req := request{Root: root, Package: s.Package, Name: s.Name, Body: s.Body, Lua: s.IsLua(),
-		Env: Env(r.Epoch, s.Prefixes), TmpName: tmpName(s), NProg: len(s.Prog), Files: s.Files}
+		Env: Env(r.Epoch, s.Prefixes), TmpName: tmpName(s), NProg: len(s.Prog), Files: s.Files, NoIDMap: r.noIDMap}
 	req.Argv = append(append([]string{}, s.Prog...), s.args()...)
 	if s.IsLua() {
 		req.Argv = append([]string{LuaProg}, s.args()...)
@@ -90,7 +100,7 @@ func (r *Runner) run(ctx context.Context, root string, s Script) Outcome {
 	before := leftoverCheck(root)
 	st, err := r.spawn(ctx, req, out)
 	before.clean(req.TmpName)
-	o := Outcome{Output: out.String()}
+	o := Outcome{Output: out.String(), Isolation: st.Isolation}
 	switch {
 	case err != nil:
 		f := fail("%v", err)
@@ -151,7 +161,8 @@ func (r *Runner) spawn(ctx context.Context, req request, out io.Writer) (status,
 
 // namespaces are the helper's: private mounts, PIDs, network (none),
 // host name and IPC, plus a user namespace mapping the caller to root when
-// the caller is not root.
+// the caller is not root. As root, the helper needs the host's privileges
+// to make the jail (an id-mapped mount); the scriptlet never has them.
 func namespaces() *syscall.SysProcAttr {
 	a := &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Cloneflags: syscall.CLONE_NEWNS | syscall.CLONE_NEWPID |
 		syscall.CLONE_NEWNET | syscall.CLONE_NEWUTS | syscall.CLONE_NEWIPC}

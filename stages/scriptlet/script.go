@@ -78,4 +78,21 @@ type Outcome struct {
 	Seconds  float64 `json:"seconds"`
 	Output   string  `json:"output,omitempty"` // stdout and stderr interleaved, capped
 	Reason   string  `json:"reason,omitempty"` // why it failed or was skipped
+	// Isolation is how the scriptlet was jailed: IsolationIDMapped,
+	// IsolationRoot (with the reason the id-mapped mode was not used) or
+	// IsolationRootless. Empty when it did not start.
+	Isolation string `json:"isolation,omitempty"`
 }
+
+// Isolation modes (see the package documentation).
+const (
+	// IsolationIDMapped: root in a user namespace of its own whose ids are
+	// the host's 0x7fff0000 on, the tree id-mapped to it.
+	IsolationIDMapped = "userns-idmapped"
+	// IsolationRoot: the host's root with a bounded capability set, where
+	// the kernel or the tree's file system has no id-mapped mounts.
+	IsolationRoot = "root-bounded"
+	// IsolationRootless: an unprivileged caller's user namespace, where
+	// the caller is root and only the caller's uid is mapped.
+	IsolationRootless = "userns-rootless"
+)

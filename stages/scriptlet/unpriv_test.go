@@ -10,7 +10,8 @@ import (
 	"github.com/disco-build/disco/internal/testtool"
 )
 
-// TestUnprivileged re-runs TestScriptlets, TestLua and TestTreeSync as nobody, where the
+// TestUnprivileged re-runs TestScriptlets, TestLua, TestTreeSync,
+// TestEscapes, TestJail and TestControllingTerminal as nobody, where the
 // runner must use a user namespace. Only root can switch users; an
 // unprivileged `go test` runs TestScriptlets that way already.
 func TestUnprivileged(t *testing.T) {
@@ -34,7 +35,7 @@ func TestUnprivileged(t *testing.T) {
 	must(t, os.Mkdir(tmp, 0o777))
 	must(t, os.Chmod(tmp, 0o1777))
 	cmd := exec.Command(setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "--",
-		bin, "-test.run=^(TestScriptlets|TestLua|TestTreeSync)$", "-test.v", "-test.count=1")
+		bin, "-test.run=^(TestScriptlets|TestLua|TestTreeSync|TestEscapes|TestJail|TestControllingTerminal)$", "-test.v", "-test.count=1")
 	cmd.Env = []string{"TMPDIR=" + tmp, "PATH=" + os.Getenv("PATH"), "CI=" + os.Getenv("CI")}
 	cmd.Dir = tmp
 	out, err := cmd.CombinedOutput()
@@ -45,7 +46,7 @@ func TestUnprivileged(t *testing.T) {
 		line, _, _ := strings.Cut(string(out[i:]), "\n")
 		t.Skipf("as nobody: %s", line)
 	}
-	for _, name := range []string{"TestScriptlets", "TestLua", "TestTreeSync"} {
+	for _, name := range []string{"TestScriptlets", "TestLua", "TestTreeSync", "TestEscapes", "TestJail", "TestControllingTerminal"} {
 		if !strings.Contains(string(out), "--- PASS: "+name+" ") {
 			t.Errorf("as nobody, %s did not pass", name)
 		}

@@ -118,6 +118,9 @@ func (t *Tree) syncOne(p string, fi fs.FileInfo, source string) (string, error) 
 	if err != nil || ne == nil {
 		return "", err
 	}
+	if st, err = t.unsetID(p, ne, st); err != nil {
+		return "", err
+	}
 	change := "added"
 	if e != nil {
 		change = "changed"
@@ -135,6 +138,25 @@ func (t *Tree) syncOne(p string, fi fs.FileInfo, source string) (string, error) 
 	}
 	t.host[p] = st
 	return change, t.m.Put(ne)
+}
+
+// unsetID clears the setuid and setgid bits a program set on the host
+// copy of a regular file, as WriteFile never sets them: the manifest keeps
+// them, the host keeps no program that runs as its owner for whoever can
+// reach the tree. It returns the host stat after the change.
+func (t *Tree) unsetID(p string, e *manifest.Entry, st hostStat) (hostStat, error) {
+	if e.Kind != manifest.File || st.mode&(syscall.S_ISUID|syscall.S_ISGID) == 0 {
+		return st, nil
+	}
+	hp := t.HostPath(p)
+	if err := os.Chmod(hp, hostFileMode(e.Mode)); err != nil {
+		return st, fmt.Errorf("tree: sync: %w", err)
+	}
+	fi, err := os.Lstat(hp)
+	if err != nil {
+		return st, fmt.Errorf("tree: sync: %w", err)
+	}
+	return statOf(fi), nil
 }
 
 func kindOf(fi fs.FileInfo) manifest.Kind {
