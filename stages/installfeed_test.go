@@ -47,6 +47,13 @@ printf 'VICTIM-CONTENT-0123456789\n' > $d/victim
 // installErr installs rpms into a new tree and returns it with the error.
 func installErr(t *testing.T, rpms ...[]byte) (*tree.Tree, error) {
 	t.Helper()
+	tr, _, err := installAll(t, rpms...)
+	return tr, err
+}
+
+// installAll is installErr that also returns what was installed.
+func installAll(t *testing.T, rpms ...[]byte) (*tree.Tree, []Installed, error) {
+	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "store"))
 	if err != nil {
 		t.Fatal(err)
@@ -64,8 +71,8 @@ func installErr(t *testing.T, rpms ...[]byte) (*tree.Tree, error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = NewInstaller(tr, st, 1700000000, false, nil).Install(context.Background(), locked)
-	return tr, err
+	done, _, err := NewInstaller(tr, st, 1700000000, false, nil).Install(context.Background(), locked)
+	return tr, done, err
 }
 
 func readAll(t *testing.T, paths ...string) [][]byte {
