@@ -125,3 +125,37 @@ func TestFormatsCorrupt(t *testing.T) {
 		})
 	}
 }
+
+// TestFormatsSHA3: in an rpm 6 package whose SHA-256 header digest is
+// right, a wrong SHA3-256 one is found. (The payload digests sit in the
+// main header, so changing one is caught by the header digests first.)
+func TestFormatsSHA3(t *testing.T) {
+	path := synthFormat(t, 6)
+	p := openFile(t, path)
+	for _, c := range []struct {
+		name string
+		want string
+	}{
+		{"SHA3_256HEADER", p.Signature.String(SigTagSHA3_256)},
+		{"SHA256HEADER", p.Header.String(TagPayloadSHA3_256)},
+	} {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := bytes.Index(data, []byte(c.want))
+		if i < 0 || c.want == "" {
+			t.Fatalf("%s not found", c.name)
+		}
+		data[i] ^= 1 // '0'..'9' <-> another hex digit or '1'..'8'; still a digest of the same length
+		q, err := Open(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = q.Verify()
+		var de *DigestError
+		if !errors.As(err, &de) || de.Digest.Name != c.name {
+			t.Errorf("%s changed: %v", c.name, err)
+		}
+	}
+}
