@@ -65,8 +65,19 @@ func TreeDir(cache string, m *plan.Machine) string {
 // BuildTree assembles m's root tree from its lock entry and the store, in
 // the contract's order: packages (and their rpmdb), disco's system files,
 // generator scriptlets, Starlark files, overlays, devices, init, users and
-// groups, deletes.
+// groups, deletes. A build that fails removes what it had assembled, so
+// that no partial tree is left where a finished one would be.
 func BuildTree(ctx context.Context, m *plan.Machine, lm *lockfile.Machine, st *store.Store, o TreeOptions) (*TreeResult, error) {
+	res, err := buildTree(ctx, m, lm, st, o)
+	if err != nil {
+		if rerr := os.RemoveAll(TreeDir(o.Cache, m)); rerr != nil {
+			return nil, errors.Join(err, fmt.Errorf("tree: removing the partial tree: %w", rerr))
+		}
+	}
+	return res, err
+}
+
+func buildTree(ctx context.Context, m *plan.Machine, lm *lockfile.Machine, st *store.Store, o TreeOptions) (*TreeResult, error) {
 	dir := TreeDir(o.Cache, m)
 	if err := os.RemoveAll(dir); err != nil {
 		return nil, fmt.Errorf("tree: %w", err)

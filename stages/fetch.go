@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 
 	"github.com/disco-build/disco/runtime/plan"
 	"github.com/disco-build/disco/stages/fetch"
 	"github.com/disco-build/disco/stages/lockfile"
 	"github.com/disco-build/disco/stages/repo"
+	"github.com/disco-build/disco/stages/rpm"
 	"github.com/disco-build/disco/stages/rpmsig"
 	"github.com/disco-build/disco/stages/store"
 )
@@ -100,15 +102,18 @@ func (f *Fetcher) item(ctx context.Context, p lockfile.Package, c *repo.Config) 
 	return it, nil
 }
 
-// Fetch brings items into the store. Packages already in the store were
-// checked when they entered it.
+// Fetch brings items into the store. Every download has its header and
+// payload digests checked (and, for gpgcheck=1 repositories, its
+// signatures) before it enters the store; packages already in the store
+// were checked when they entered it, and the install stage checks them
+// again before writing them.
 func (f *Fetcher) Fetch(ctx context.Context, items []fetch.Item) (fetch.Summary, error) {
 	opts := f.opts
 	opts.Verify = func(name, path string) error {
 		if kr := f.verify[name]; kr != nil {
-			return rpmsig.FetchVerifier(kr)(name, path)
+			return rpmsig.FetchVerifier(kr)(name, path) // digests included
 		}
-		return nil
+		return VerifyPackageFile(path)
 	}
 	// What is already in the store may have entered it through a
 	// repository that did not ask for signatures: check it for this one
@@ -131,4 +136,21 @@ func (f *Fetcher) Fetch(ctx context.Context, items []fetch.Item) (fetch.Summary,
 		}
 	}
 	return sum, nil
+}
+
+// VerifyPackageFile checks a package file's header and payload digests
+// (rpm.Package.Verify), as rpm does before installing even with signature
+// checking off.
+func VerifyPackageFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	p, err := rpm.Open(f)
+	if err != nil {
+		return err
+	}
+	_, err = p.Verify()
+	return err
 }

@@ -107,8 +107,12 @@ func (in *Installer) Install(ctx context.Context, pkgs []lockfile.Package) ([]In
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
 		}
+		start, err := in.start(o, fd) // the payload verified: nothing of a bad one is written
+		if err != nil {
+			return nil, nil, err
+		}
 		run(o, "pre")
-		skipped, err := in.place(o, fd)
+		skipped, err := in.place(o, fd, start)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -131,6 +135,9 @@ func (in *Installer) open(pkgs []lockfile.Package) ([]opened, error) {
 			return ops, fmt.Errorf("%s: %w (run disco fetch)", p.NEVRA(), err)
 		}
 		pkg, err := rpm.Open(f)
+		if err == nil {
+			_, err = pkg.VerifyHeader()
+		}
 		if err != nil {
 			f.Close()
 			return ops, fmt.Errorf("%s: %w", p.NEVRA(), err)
@@ -182,17 +189,23 @@ func (in *Installer) run(ctx context.Context, o opened, s rpm.Script) Outcome {
 	return out
 }
 
-// place writes a package's files into the tree, as the feed reads them
-// from its payload.
-func (in *Installer) place(o opened, fd *feed) (map[int]string, error) {
-	nevra := o.pkg.NEVRA()
+// start waits for the feed to begin o's payload, which it does once the
+// payload matched its digests.
+func (in *Installer) start(o opened, fd *feed) (feedItem, error) {
 	start := fd.next()
 	if start.err != nil {
-		return nil, start.err
+		return start, start.err
 	}
 	if start.kind != feedStart {
-		return nil, fmt.Errorf("%s: %w", nevra, errFeedEnded)
+		return start, fmt.Errorf("%s: %w", o.pkg.NEVRA(), errFeedEnded)
 	}
+	return start, nil
+}
+
+// place writes a package's files into the tree, as the feed reads them
+// from its payload.
+func (in *Installer) place(o opened, fd *feed, start feedItem) (map[int]string, error) {
+	nevra := o.pkg.NEVRA()
 	in.ids.refresh(in.tree)
 	for {
 		it := fd.next()

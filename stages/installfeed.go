@@ -9,11 +9,20 @@ import (
 )
 
 // The install stage reads payloads ahead of placing them: one goroutine
-// (the feed) opens each package's payload in install order, decompresses
-// it and checks every file against its header digest, and hands the
-// entries and their content to the installer, which places them in the
-// same order as if it read the payloads itself. Decompressing and hashing
-// so overlap with writing the tree, and results and errors stay the same.
+// (the feed) takes each package in install order, checks its payload
+// against the header's payload digests (rpm.Package.VerifyPayload), then
+// decompresses it and checks every file against its header digest, and
+// hands the entries and their content to the installer, which places them
+// in the same order as if it read the payloads itself. Decompressing and
+// hashing so overlap with writing the tree, and results and errors stay
+// the same.
+//
+// Verifying the payload before decompressing it costs one more read of
+// the compressed bytes (from the page cache) and no more hashing: once
+// VerifyPayload passed, the payload reader does not hash the payload
+// again. A package whose payload does not match never reaches the tree:
+// the feed sends its error instead of the package's start, which the
+// installer waits for before running the package's %pre.
 //
 // Content travels in a few reused buffers (feedBufs of feedBufSize): the
 // feed packs file contents into one buffer after the other and, when it
@@ -132,6 +141,10 @@ func (f *feed) pkg(o opened, excludeDocs bool) bool {
 	skipped, err := skippedFiles(o.pkg, excludeDocs)
 	if err != nil {
 		f.send(feedItem{kind: feedStart, err: err})
+		return false
+	}
+	if _, err := o.pkg.VerifyPayload(); err != nil {
+		f.send(feedItem{kind: feedStart, err: fmt.Errorf("%s: %w", nevra, err)})
 		return false
 	}
 	pr, err := o.pkg.Payload()

@@ -1,12 +1,15 @@
 package repo
 
 import (
+	"bytes"
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"hash"
+	"io"
 	"strings"
 )
 
@@ -88,8 +91,12 @@ type repomdXML struct {
 	} `xml:"data"`
 }
 
-// ParseRepoMD parses a repomd.xml body; name labels errors.
+// ParseRepoMD parses a repomd.xml body; name labels errors, which give
+// the line for a document that is not well-formed XML.
 func ParseRepoMD(name string, body []byte) (*RepoMD, error) {
+	if err := wellFormed(name, body); err != nil {
+		return nil, err
+	}
 	var doc repomdXML
 	if err := xml.Unmarshal(body, &doc); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -114,4 +121,51 @@ func ParseRepoMD(name string, body []byte) (*RepoMD, error) {
 		md.Data = append(md.Data, e)
 	}
 	return md, nil
+}
+
+// wellFormed reads body to its end as XML: one document element and,
+// around it, only comments, processing instructions and white space
+// (xml.Unmarshal stops after the element and takes anything behind it).
+func wellFormed(name string, body []byte) error {
+	d := xml.NewDecoder(bytes.NewReader(body))
+	roots := 0
+	for depth := 0; ; {
+		tok, err := d.Token()
+		if err == io.EOF {
+			if roots == 0 {
+				return fmt.Errorf("%s: no document element", name)
+			}
+			return nil
+		}
+		line, _ := d.InputPos()
+		var se *xml.SyntaxError
+		if errors.As(err, &se) {
+			return fmt.Errorf("%s:%d: %s", name, se.Line, se.Msg)
+		}
+		if err != nil {
+			return fmt.Errorf("%s:%d: %w", name, line, err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			for i, a := range t.Attr {
+				for _, b := range t.Attr[:i] {
+					if a.Name == b.Name {
+						return fmt.Errorf("%s:%d: attribute %s repeated in <%s>", name, line, a.Name.Local, t.Name.Local)
+					}
+				}
+			}
+			if depth == 0 {
+				if roots++; roots > 1 {
+					return fmt.Errorf("%s:%d: <%s> after the document element", name, line, t.Name.Local)
+				}
+			}
+			depth++
+		case xml.EndElement:
+			depth--
+		case xml.CharData:
+			if depth == 0 && len(bytes.TrimSpace(t)) > 0 {
+				return fmt.Errorf("%s:%d: text outside the document element", name, line)
+			}
+		}
+	}
 }

@@ -13,9 +13,12 @@ import (
 // metadata uses: elements with attributes, character data with the five
 // predefined entities and numeric character references, comments,
 // processing instructions, a DOCTYPE without internal subset, and CDATA
-// sections. It checks that end tags match start tags. Namespaces are not
-// resolved: tags are compared by local name (after the last ':'), attributes
-// by their name as written ("xml:base").
+// sections. It refuses what is not well-formed XML, naming file and line:
+// end tags that do not match start tags, names that are not XML names,
+// unquoted or repeated attributes, '<' or control characters in attribute
+// values, "--" inside comments, anything but one document element.
+// Namespaces are not resolved: tags are compared by local name (after the
+// last ':'), attributes by their name as written ("xml:base").
 //
 // Slices it returns point into its buffer and are valid until the next call
 // to next.
@@ -38,6 +41,7 @@ type xmlScanner struct {
 
 	stack    []byte // names of open elements, concatenated
 	stackIdx []int
+	rootDone bool // the document element was closed
 }
 
 type xmlAttr struct {
@@ -129,16 +133,16 @@ func (s *xmlScanner) next() (xmlTok, error) {
 		case len(rest) > 0 && rest[0] == '/':
 			return s.endTag()
 		case len(rest) > 0 && rest[0] == '?':
-			if err := s.skipTo("?>", "processing instruction"); err != nil {
+			if err := s.pi(); err != nil {
 				return 0, err
 			}
 		case bytes.HasPrefix(rest, []byte("!--")):
-			if err := s.skipTo("-->", "comment"); err != nil {
+			if err := s.comment(); err != nil {
 				return 0, err
 			}
 		case bytes.HasPrefix(rest, []byte("![CDATA[")):
 			return s.cdata()
-		case len(rest) > 0 && rest[0] == '!':
+		case bytes.HasPrefix(rest, []byte("!DOCTYPE")) && len(s.stackIdx) == 0 && !s.rootDone:
 			if err := s.skipTo(">", "declaration"); err != nil {
 				return 0, err
 			}
@@ -167,6 +171,37 @@ func (s *xmlScanner) eofErr(where string) error {
 		msg += fmt.Sprintf(" inside <%s>", s.stack[s.stackIdx[n-1]:])
 	}
 	return fmt.Errorf("%s:%d: %s", s.name, line, msg)
+}
+
+// pi skips a processing instruction, which must have a name.
+func (s *xmlScanner) pi() error {
+	i := s.find(2, []byte("?>"))
+	if i < 0 {
+		return s.eofErr(" in a processing instruction")
+	}
+	body := s.buf[s.pos+2 : i]
+	n := 0
+	for n < len(body) && !isSpace(body[n]) {
+		n++
+	}
+	if !isName(body[:n]) {
+		return s.errf("malformed processing instruction <?%s?>", truncate(body))
+	}
+	s.pos = i + 2
+	return nil
+}
+
+// comment skips a comment, which must not hold "--".
+func (s *xmlScanner) comment() error {
+	i := s.find(4, []byte("-->"))
+	if i < 0 {
+		return s.eofErr(" in a comment")
+	}
+	if body := s.buf[s.pos+4 : i]; bytes.Contains(body, []byte("--")) || bytes.HasSuffix(body, []byte("-")) {
+		return s.errf("\"--\" inside a comment")
+	}
+	s.pos = i + 3
+	return nil
 }
 
 func (s *xmlScanner) skipTo(sep, what string) error {
@@ -224,6 +259,7 @@ func (s *xmlScanner) endTag() (xmlTok, error) {
 	s.tag = localName(name)
 	s.stack = s.stack[:s.stackIdx[n-1]]
 	s.stackIdx = s.stackIdx[:n-1]
+	s.rootDone = n == 1
 	s.pos = i + 1
 	return tokEnd, nil
 }
@@ -263,6 +299,12 @@ func (s *xmlScanner) parseTag(b []byte) (bool, error) {
 		return false, s.errf("malformed start tag")
 	}
 	name := b[:n]
+	if !isName(name) {
+		return false, s.errf("malformed start tag <%s", truncate(b))
+	}
+	if len(s.stackIdx) == 0 && s.rootDone {
+		return false, s.errf("<%s> after the document element", name)
+	}
 	s.attrs = s.attrs[:0]
 	s.scratch = s.scratch[:0]
 	for b = b[n:]; ; {
@@ -275,6 +317,9 @@ func (s *xmlScanner) parseTag(b []byte) (bool, error) {
 			return false, s.errf("malformed attribute in <%s>", name)
 		}
 		an := trimRightSpace(b[:eq])
+		if !isName(an) {
+			return false, s.errf("malformed attribute %q in <%s>", truncate(an), name)
+		}
 		v := trimLeftSpace(b[eq+1:])
 		if len(v) == 0 || (v[0] != '"' && v[0] != '\'') {
 			if len(v) == 0 {
@@ -285,6 +330,14 @@ func (s *xmlScanner) parseTag(b []byte) (bool, error) {
 		end := bytes.IndexByte(v[1:], v[0])
 		if end < 0 {
 			return false, nil
+		}
+		if badValue(v[1 : 1+end]) {
+			return false, s.errf("attribute %s of <%s>: '<' or a control character in its value", an, name)
+		}
+		for _, a := range s.attrs {
+			if bytes.Equal(a.name, an) {
+				return false, s.errf("attribute %s repeated in <%s>", an, name)
+			}
 		}
 		val, err := s.unescape(v[1 : 1+end])
 		if err != nil {
@@ -387,6 +440,55 @@ func localName(b []byte) []byte {
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// nameChar classes ASCII bytes for XML names: 1 may start a name, 2 may
+// only follow. Bytes from 0x80 up (UTF-8 sequences) are accepted as name
+// characters without checking XML's Unicode ranges.
+var nameChar = func() (t [256]byte) {
+	for c := 0; c < 256; c++ {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '_', c == ':', c >= 0x80:
+			t[c] = 1
+		case c >= '0' && c <= '9', c == '-', c == '.':
+			t[c] = 2
+		}
+	}
+	return t
+}()
+
+// isName reports whether b is an XML name.
+func isName(b []byte) bool {
+	if len(b) == 0 || nameChar[b[0]] != 1 {
+		return false
+	}
+	for _, c := range b[1:] {
+		if nameChar[c] == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// badValue reports whether an attribute value holds '<' or a control
+// character, which XML does not allow there. (Character data is not
+// checked for control characters: it is most of the metadata's bytes, and
+// checking them cost a tenth of the parse.)
+func badValue(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == '<' {
+			return true
+		}
+	}
+	return false
+}
+
+// truncate shortens b for an error message.
+func truncate(b []byte) []byte {
+	if len(b) > 40 {
+		return b[:40]
+	}
+	return b
+}
 
 func trimLeftSpace(b []byte) []byte {
 	for len(b) > 0 && isSpace(b[0]) {

@@ -15,6 +15,14 @@
 //   - Package.Files builds the file list from the header (File, with owners,
 //     modes, device numbers, flags, digests, capabilities as text and as the
 //     security.capability xattr, and hard-link groups).
+//   - Package.Verify checks the package's bytes against the digests it
+//     records of itself (Package.Digests: SHA256HEADER, SHA3_256HEADER,
+//     PAYLOADSHA256, PAYLOADSHA512, PAYLOADSHA3_256; SHA1HEADER and rpm 3's
+//     MD5 only where nothing stronger exists), as rpm does before it
+//     installs a package even with signature checking off; VerifyHeader
+//     and VerifyPayload do each half. A mismatch is a *DigestError naming
+//     the package, the digest and both values. rpm 3, 4 and 6 packages
+//     are read (rpm 6: no PAYLOADDIGESTALGO, SHA-256 assumed as rpm does).
 //   - Package.Payload iterates the payload (PayloadReader), joining each
 //     archive entry to its header File, handling hard links as rpm does
 //     (PayloadEntry.HardLinkOf) and verifying file digests and the payload

@@ -25,12 +25,14 @@ const (
 
 // Digest algorithms of FILEDIGESTALGO (PGP hash numbers).
 const (
-	DigestMD5    = 1
-	DigestSHA1   = 2
-	DigestSHA256 = 8
-	DigestSHA384 = 9
-	DigestSHA512 = 10
-	DigestSHA224 = 11
+	DigestMD5      = 1
+	DigestSHA1     = 2
+	DigestSHA256   = 8
+	DigestSHA384   = 9
+	DigestSHA512   = 10
+	DigestSHA224   = 11
+	DigestSHA3_256 = 12
+	DigestSHA3_512 = 14
 )
 
 // The S_IFMT file type bits of File.Mode.

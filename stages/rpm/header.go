@@ -98,7 +98,30 @@ func ParseHeader(b []byte) (*Header, error) {
 	if err := h.parseRegion(store); err != nil {
 		return nil, err
 	}
+	h.applyDribbles()
 	return h, nil
+}
+
+// applyDribbles makes entries past the region (rpm's "dribbles": what rpm
+// added when it installed the package, in a header read back from an
+// rpmdb) replace region entries of the same tag, as rpm's headerImport
+// does; a BASENAMES dribble also hides OLDFILENAMES. Entries still lists
+// them all.
+func (h *Header) applyDribbles() {
+	if h.region == nil {
+		return
+	}
+	ril := h.region.IndexCount
+	for i := ril; i < len(h.entries); i++ {
+		t := h.entries[i].Tag
+		if j, ok := h.index[t]; ok && j >= ril {
+			continue // an earlier dribble of the tag
+		}
+		h.index[t] = i
+		if t == TagBaseNames {
+			delete(h.index, TagOldFilenames)
+		}
+	}
 }
 
 func checkIntro(b []byte) (il, dl int, err error) {

@@ -1,6 +1,7 @@
 package rpm
 
 import (
+	"encoding/hex"
 	"fmt"
 	"io"
 	"strings"
@@ -30,7 +31,8 @@ type PayloadReader struct {
 	algo    uint32
 	archive io.ReadCloser
 	arc     *cpio.Reader
-	raw     *digestReader // the compressed stream, for PAYLOADDIGEST
+	raw     *digestReader // the compressed stream, for digest
+	digest  Digest        // the payload digest checked on the way
 	seen    []bool
 	waiting map[int][]int // content member -> members seen before it
 	queue   []PayloadEntry
@@ -58,12 +60,9 @@ func (p *Package) Payload() (*PayloadReader, error) {
 	r := &PayloadReader{p: p, files: files, algo: p.FileDigestAlgo(),
 		byPath: make(map[string]int, len(files)), seen: make([]bool, len(files)),
 		waiting: map[int][]int{}}
-	if d := p.PayloadDigest(); d != "" {
-		h, err := newHash(p.PayloadDigestAlgo())
-		if err != nil {
-			return nil, fmt.Errorf("package %s: payload digest: %w", p.NEVRA(), err)
-		}
-		r.raw = &digestReader{r: raw, h: h}
+	if d, ok := p.payloadDigest(); ok && !p.payloadVerified {
+		r.digest = d
+		r.raw = &digestReader{r: raw, h: d.Hash.New()}
 		raw = r.raw
 	}
 	if r.archive, err = Decompress(raw, p.PayloadCompressor()); err != nil {
@@ -319,8 +318,8 @@ func (r *PayloadReader) finish() error {
 	if _, err := io.Copy(io.Discard, r.raw); err != nil {
 		return r.wrap("", err)
 	}
-	if !r.raw.matches(r.p.PayloadDigest()) {
-		return r.wrap("", fmt.Errorf("%w: payload does not match PAYLOADDIGEST %s", ErrDigest, r.p.PayloadDigest()))
+	if got := hex.EncodeToString(r.raw.h.Sum(nil)); got != r.digest.Want {
+		return &DigestError{Package: r.p.NEVRA(), Digest: r.digest, Got: got}
 	}
 	return io.EOF
 }

@@ -26,6 +26,8 @@ type Package struct {
 
 	files    []File // cached by Files
 	filesErr error
+
+	payloadVerified bool // VerifyPayload succeeded: Payload need not hash again
 }
 
 // Open reads the lead, the signature header and the main header from r.
@@ -129,15 +131,16 @@ func (p *Package) PayloadCompressor() string { return p.Header.String(TagPayload
 // PayloadFlags is the compression level string, e.g. "9".
 func (p *Package) PayloadFlags() string { return p.Header.String(TagPayloadFlags) }
 
-// PayloadDigest is the hex digest of the compressed payload (PAYLOADDIGEST),
-// PayloadDigestAlt that of the uncompressed one, and PayloadDigestAlgo their
-// algorithm (a PGP hash number, 8 = SHA-256).
+// PayloadDigest is the hex SHA-256 of the compressed payload (rpm 4's
+// PAYLOADDIGEST, rpm 6's PAYLOADSHA256); Digests lists every digest.
 func (p *Package) PayloadDigest() string { return first(p.Header.Strings(TagPayloadDigest)) }
 
-// PayloadDigestAlt is the hex digest of the uncompressed payload.
+// PayloadDigestAlt is the hex SHA-256 of the uncompressed payload.
 func (p *Package) PayloadDigestAlt() string { return first(p.Header.Strings(TagPayloadDigestAlt)) }
 
-// PayloadDigestAlgo is the algorithm of the payload digests.
+// PayloadDigestAlgo is the obsolete PAYLOADDIGESTALGO tag as stored (8,
+// SHA-256, from rpmbuild 4; absent from rpm 6 packages). rpm reads
+// PAYLOADDIGEST as SHA-256 whatever it says, and so does this package.
 func (p *Package) PayloadDigestAlgo() uint32 {
 	v, _ := p.Header.Int(TagPayloadDigestAlgo)
 	return uint32(v)

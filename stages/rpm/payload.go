@@ -3,10 +3,6 @@ package rpm
 import (
 	"bufio"
 	"compress/bzip2"
-	"crypto/md5"
-	"crypto/sha1"
-	"crypto/sha256"
-	"crypto/sha512"
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
@@ -153,21 +149,11 @@ func newGzip(r io.Reader) (io.ReadCloser, error) {
 
 // newHash returns the hash for a PGP hash algorithm number.
 func newHash(algo uint32) (hash.Hash, error) {
-	switch algo {
-	case DigestMD5:
-		return md5.New(), nil
-	case DigestSHA1:
-		return sha1.New(), nil
-	case DigestSHA256:
-		return sha256.New(), nil
-	case DigestSHA384:
-		return sha512.New384(), nil
-	case DigestSHA512:
-		return sha512.New(), nil
-	case DigestSHA224:
-		return sha256.New224(), nil
+	h, err := HashAlgo(algo)
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("unsupported digest algorithm %d", algo)
+	return h.New(), nil
 }
 
 // ErrDigest is wrapped by errors about content that does not match the

@@ -62,7 +62,7 @@ func TestStrippedPayload(t *testing.T) {
 	got, err := walkPayload(t, p)
 	// Every file's content is checked against FILEDIGESTS while read; only
 	// the whole-payload digest must differ, since the payload was replaced.
-	if !errors.Is(err, ErrDigest) || !bytes.Contains([]byte(err.Error()), []byte("PAYLOADDIGEST")) {
+	if !errors.Is(err, ErrDigest) || !bytes.Contains([]byte(err.Error()), []byte("PAYLOADSHA256")) {
 		t.Fatalf("want the payload digest mismatch at the end, got %v", err)
 	}
 	if len(got.entries) != len(w.entries) {

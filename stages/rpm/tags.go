@@ -26,6 +26,9 @@ const (
 	SigTagFileSignatureLength Tag = 275
 	SigTagVeritySignatures    Tag = 276
 	SigTagVeritySignatureAlgo Tag = 277
+	SigTagOpenPGP             Tag = 278 // rpm 6: base64 OpenPGP signatures of the main header
+	SigTagSHA3_256            Tag = 279 // rpm 6: hex SHA3-256 of the main header
+	SigTagReserved            Tag = 999 // rpm 6: zeros reserving space for signatures
 	SigTagSize                Tag = 1000
 	SigTagPGP                 Tag = 1002
 	SigTagMD5                 Tag = 1004
@@ -149,6 +152,14 @@ const (
 	TagPostUnTransProg     Tag = 5106
 	TagPreUnTransFlags     Tag = 5107
 	TagPostUnTransFlags    Tag = 5108
+	TagPayloadSize         Tag = 5112 // rpm 6: compressed payload size
+	TagPayloadSizeAlt      Tag = 5113 // rpm 6: uncompressed payload size
+	TagRPMFormat           Tag = 5114 // rpm 6: package format version
+	TagSourceNEVR          Tag = 5120
+	TagPayloadSHA512       Tag = 5121
+	TagPayloadSHA512Alt    Tag = 5122
+	TagPayloadSHA3_256     Tag = 5123
+	TagPayloadSHA3_256Alt  Tag = 5124
 )
 
 // Type is the data type of a header entry (rpmTagType).

@@ -15,7 +15,10 @@
 //     rpm -V keep working), followed by the signature tags rpm merges in
 //     (headerMergeLegacySigs) and the install-time tags (INSTALLTIME,
 //     INSTALLTID, INSTALLCOLOR, FILESTATES, INSTPREFIXES), laid out as
-//     rpm's headerExport lays out entries added after the region.
+//     rpm's headerExport lays out entries added after the region. A
+//     header without an immutable region (rpm 3's) is wrapped in the
+//     legacy HEADERIMAGE region rpm gives it, and gets the compressed file
+//     list and "name = EVR" provide rpm's applyRetrofits adds.
 //   - Installed and Options carry what the install decided: per-file
 //     states (FileState), relocated prefixes, install time, transaction id
 //     and color.

@@ -56,15 +56,15 @@ func align(t rpm.Type) int {
 // trailer) is copied byte for byte, so digests over it still verify.
 // The result has no magic, as the rpmdb stores it.
 func export(h *rpm.Header, extra []entry) ([]byte, error) {
-	region := h.RegionBlob()
+	region, il := h.RegionBlob(), len(h.Entries())
 	if region == nil {
-		return nil, fmt.Errorf("header has no immutable region")
+		region, il = legacyRegion(h), il+1
 	}
 	ril := int(binary.BigEndian.Uint32(region[8:]))
-	if ril != len(h.Entries()) {
+	if ril != il {
 		// Only a header read back from an rpmdb has entries past its
 		// region; installing starts from the package file's header.
-		return nil, fmt.Errorf("header has %d entries outside its immutable region", len(h.Entries())-ril)
+		return nil, fmt.Errorf("header has %d entries outside its immutable region", il-ril)
 	}
 	extra = slices.Clone(extra)
 	slices.SortStableFunc(extra, func(a, b entry) int { return int(a.tag) - int(b.tag) })
@@ -81,7 +81,7 @@ func export(h *rpm.Header, extra []entry) ([]byte, error) {
 		index = binary.BigEndian.AppendUint32(index, e.count)
 		store = append(store, e.data...)
 	}
-	il := ril + len(extra)
+	il = ril + len(extra)
 	if il > rpm.MaxHeaderTags || len(store) > rpm.MaxHeaderData {
 		return nil, fmt.Errorf("installed header too large: %d entries, %d data bytes", il, len(store))
 	}
@@ -91,6 +91,31 @@ func export(h *rpm.Header, extra []entry) ([]byte, error) {
 	out = append(out, region[16:16+16*ril]...)
 	out = append(out, index...)
 	return append(out, store...), nil
+}
+
+// legacyRegion is what rpm makes of a header without an immutable region
+// (rpm 3's) when it installs it: hdrblobImport wraps every entry in a
+// legacy region, tag HEADERIMAGE, and headerExport writes that region's
+// entry first and its trailer after the original data, so the original
+// index and data stay byte for byte (lib/header.c doExport, the
+// HEADERFLAG_LEGACY case).
+func legacyRegion(h *rpm.Header) []byte {
+	raw := h.Raw()
+	il := len(h.Entries())
+	dl := len(raw) - 16 - 16*il
+	entry := func(b []byte, off int32) []byte {
+		b = binary.BigEndian.AppendUint32(b, uint32(rpm.TagHeaderImage))
+		b = binary.BigEndian.AppendUint32(b, uint32(rpm.TypeBin))
+		b = binary.BigEndian.AppendUint32(b, uint32(off))
+		return binary.BigEndian.AppendUint32(b, 16)
+	}
+	out := make([]byte, 0, len(raw)+32)
+	out = append(out, magic...)
+	out = binary.BigEndian.AppendUint32(out, uint32(il+1))
+	out = binary.BigEndian.AppendUint32(out, uint32(dl+16))
+	out = entry(out, int32(dl))
+	out = append(out, raw[16:]...)
+	return entry(out, -int32(16*(il+1)))
 }
 
 // magic opens a header outside the rpmdb; the rpmdb stores blobs without it.

@@ -91,6 +91,7 @@ func InstalledHeader(pkg Installed, opts Options) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("rpmdb: %s: %w", p.NEVRA(), err)
 	}
+	extra = append(extra, retrofits(p)...)
 	blob, err := export(p.Header, append(extra, inst...))
 	if err != nil {
 		return nil, fmt.Errorf("rpmdb: %s: %w", p.NEVRA(), err)
@@ -111,6 +112,9 @@ func installTags(h *rpm.Header, pkg Installed, opts Options) ([]entry, error) {
 		int32Entry(TagInstallTID, tid),
 	}
 	n := len(h.Strings(rpm.TagBaseNames))
+	if !h.Has(rpm.TagDirNames) {
+		n = len(h.Strings(rpm.TagOldFilenames)) // compressed by retrofits
+	}
 	if pkg.FileStates != nil && len(pkg.FileStates) != n {
 		return nil, fmt.Errorf("%d file states for %d files", len(pkg.FileStates), n)
 	}

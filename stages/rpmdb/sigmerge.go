@@ -16,7 +16,8 @@ type sigTag struct {
 	quirk     bool // may already be in the main header instead
 }
 
-// sigTags are rpm's translations, in rpm's order.
+// sigTags are rpm's translations, in rpm's order (rpm 6's lib/package.cc,
+// which adds SHA3_256 and OPENPGP to 4.18's).
 var sigTags = []sigTag{
 	{rpm.SigTagSize, 257, rpm.TypeInt32, 1, false},
 	{rpm.SigTagPGP, 259, rpm.TypeBin, 0, false},
@@ -29,10 +30,12 @@ var sigTags = []sigTag{
 	{rpm.SigTagVeritySignatureAlgo, 5100, rpm.TypeInt32, 1, false},
 	{rpm.SigTagSHA1, TagSHA1Header, rpm.TypeString, 1, false},
 	{rpm.SigTagSHA256, 273, rpm.TypeString, 1, false},
+	{rpm.SigTagSHA3_256, 279, rpm.TypeString, 1, false}, // rpm 6
 	{rpm.SigTagDSA, 267, rpm.TypeBin, 0, false},
 	{rpm.SigTagRSA, 268, rpm.TypeBin, 0, false},
 	{rpm.SigTagLongSize, 270, rpm.TypeInt64, 1, false},
 	{rpm.SigTagLongArchiveSize, 271, rpm.TypeInt64, 1, false},
+	{rpm.SigTagOpenPGP, 278, rpm.TypeStringArray, 0, false}, // rpm 6
 }
 
 // mergeSignature returns the signature header's entries as rpm's

@@ -12,13 +12,10 @@ import (
 	"github.com/disco-build/disco/stages/rpm"
 )
 
-// Signature header tags of rpm 6 that stages/rpm does not name
-// (include/rpm/rpmtag.h): OPENPGP is a string array of base64 OpenPGP
-// signatures (v4 or v6) over the main header, SHA3_256 a hex digest of it.
-const (
-	sigTagOpenPGP  rpm.Tag = 278
-	sigTagSHA3_256 rpm.Tag = 279
-)
+// rpm 6's signature header tags (include/rpm/rpmtag.h): OPENPGP is a
+// string array of base64 OpenPGP signatures (v4 or v6) over the main
+// header.
+const sigTagOpenPGP = rpm.SigTagOpenPGP
 
 // Result tells what VerifyPackage found and checked.
 type Result struct {
@@ -63,13 +60,13 @@ func VerifyPackage(name string, r io.ReaderAt, k *Keyring) (Result, error) {
 			return res, err
 		}
 	}
-	if err := res.checkHeaderDigests(name, pkg.Signature, hdr); err != nil {
+	if err := res.checkHeaderDigests(name, pkg); err != nil {
 		return res, err
 	}
-	if err := res.checkPayload(name, pkg, hdr); err != nil {
+	if err := res.checkPayload(name, pkg); err != nil {
 		return res, err
 	}
-	for _, s := range legacySignatures(pkg.Signature) {
+	for _, s := range legacySignatures(pkg) {
 		payload, err := pkg.RawPayload()
 		if err != nil {
 			return res, fmt.Errorf("verify %s: %w", name, err)
@@ -124,8 +121,9 @@ type taggedSig struct {
 	data []byte
 }
 
-// headerSignatures lists the signatures over the main header alone, rpm 6's
-// OPENPGP array first, then RSAHEADER and DSAHEADER.
+// headerSignatures lists the signatures over the main header alone: rpm
+// 6's OPENPGP array or, only when there is none (rpm 6 ignores the v4
+// signatures of a package that has v6 ones), RSAHEADER and DSAHEADER.
 func headerSignatures(name string, sh *rpm.Header) ([]taggedSig, error) {
 	var out []taggedSig
 	for i, s := range sh.Strings(sigTagOpenPGP) {
@@ -135,12 +133,19 @@ func headerSignatures(name string, sh *rpm.Header) ([]taggedSig, error) {
 		}
 		out = append(out, taggedSig{"OPENPGP", b})
 	}
+	if len(out) > 0 {
+		return out, nil
+	}
 	return appendBin(out, sh, rpm.SigTagRSA, "RSAHEADER", rpm.SigTagDSA, "DSAHEADER"), nil
 }
 
-// legacySignatures lists the signatures over header and payload.
-func legacySignatures(sh *rpm.Header) []taggedSig {
-	return appendBin(nil, sh, rpm.SigTagPGP, "PGP", rpm.SigTagGPG, "GPG")
+// legacySignatures lists the signatures over header and payload, which
+// rpm 6 ignores in a package with v6 signatures or of the v6 format.
+func legacySignatures(pkg *rpm.Package) []taggedSig {
+	if pkg.IsV6() || pkg.Signature.Has(sigTagOpenPGP) {
+		return nil
+	}
+	return appendBin(nil, pkg.Signature, rpm.SigTagPGP, "PGP", rpm.SigTagGPG, "GPG")
 }
 
 func appendBin(out []taggedSig, sh *rpm.Header, tagA rpm.Tag, nameA string, tagB rpm.Tag, nameB string) []taggedSig {

@@ -65,7 +65,7 @@ func TestVerifyPackage(t *testing.T) {
 			if s.Algorithm != c.algo || s.KeyID != c.keyID || s.Version != 4 || s.Tag == "" {
 				t.Errorf("signature = %+v, want %s by %s", s, c.algo, c.keyID)
 			}
-			for _, d := range []string{"SHA256HEADER", "PAYLOADDIGEST"} {
+			for _, d := range []string{"SHA256HEADER", "PAYLOADSHA256"} {
 				if !slices.Contains(res.Digests, d) {
 					t.Errorf("digests %v lack %s", res.Digests, d)
 				}

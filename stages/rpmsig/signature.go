@@ -15,8 +15,8 @@ import (
 // Signature is one OpenPGP signature that was found and verified.
 type Signature struct {
 	Tag       string    // where it was: "RSAHEADER", "DSAHEADER", "OPENPGP", "PGP", "GPG", or "repomd.xml.asc"
-	Version   int       // signature packet version: 4 or 6
-	Algorithm string    // public key algorithm: "RSA", "DSA", "ECDSA", "EdDSA", "Ed25519", "Ed448"
+	Version   int       // signature packet version: 3, 4 or 6
+	Algorithm string    // public key algorithm: "RSA", "DSA", "ECDSA", "EdDSA", "Ed25519", "Ed448", "ML-DSA-65+Ed25519", ...
 	Hash      string    // e.g. "SHA-256"
 	KeyID     string    // the issuer (signing key or subkey) id, 16 upper-case hex digits
 	Signer    string    // fingerprint of the primary key that verified it
@@ -27,6 +27,9 @@ type Signature struct {
 // file) over data with the keyring. The error is an *Error unless reading
 // data failed.
 func (k *Keyring) checkSignature(file, tag string, sig []byte, data io.Reader) (Signature, error) {
+	if isV3Signature(sig) {
+		return k.checkV3(file, tag, sig, data)
+	}
 	p, err := parseSignature(sig)
 	if err != nil {
 		return Signature{}, &Error{File: file, Kind: ErrBadSignature, Detail: tag, Err: err}
@@ -88,7 +91,7 @@ func (r *readErr) Read(b []byte) (int, error) {
 
 // parseSignature reads the one signature packet rpm stores in a signature
 // tag (or a detached signature holds). go-crypto reads v4 and v6 packets;
-// v3 ones (rpm before 4.1, "gpg --force-v3-sigs") fail as unsupported.
+// v3 ones (rpm before 4.1, "gpg --force-v3-sigs") go to checkV3.
 func parseSignature(b []byte) (*packet.Signature, error) {
 	p, err := packet.Read(bytes.NewReader(b))
 	if err != nil {
