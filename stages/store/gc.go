@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/disco-build/disco/stages/cachelock"
@@ -94,16 +93,18 @@ func (s *Store) garbage(name string, keep map[string]bool) bool {
 	return false
 }
 
+// readDirNames lists dir's names, unsorted (the order of removals does not
+// matter, and a sweep runs at the start of every fetch and build).
 func readDirNames(dir string) ([]string, error) {
-	entries, err := os.ReadDir(dir)
+	d, err := os.Open(dir)
 	if err != nil {
 		return nil, fmt.Errorf("store: gc: %w", err)
 	}
-	names := make([]string, 0, len(entries))
-	for _, e := range entries {
-		names = append(names, e.Name())
+	defer d.Close()
+	names, err := d.Readdirnames(-1)
+	if err != nil {
+		return nil, fmt.Errorf("store: gc: %w", err)
 	}
-	sort.Strings(names)
 	return names, nil
 }
 
