@@ -19,7 +19,7 @@ lint: ## gofmt, go vet, and go.mod tidiness
 	$(GO) mod tidy && git diff --exit-code go.mod go.sum || (echo "go mod tidy changed go.mod/go.sum"; exit 1)
 
 race: ## run the race detector where goroutines meet (fetch, store)
-	$(GO) test -race ./stages/fetch/... ./stages/store/...
+	$(GO) test -race ./stages/fetch/... ./stages/store/... ./stages/cachelock/...
 
 bench: ## disco vs mkosi, dnf, the hand pipeline (bench/bench.sh; root, make real-repo first; BENCH_ROUNDS=5)
 	bench/bench.sh

@@ -203,12 +203,13 @@ func WriteManifest(cache string, m *plan.Machine, t *tree.Tree) (string, error) 
 	return path, writeAtomic(path, func(f *os.File) error { return t.Manifest().Write(f) })
 }
 
-// writeAtomic writes path through a temporary file in the same folder.
+// writeAtomic writes path through a temporary file in the same folder
+// (.NAME.tmp-*: a killed build's are leftovers, see machineLeftovers).
 func writeAtomic(path string, write func(*os.File) error) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*")
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return err
 	}

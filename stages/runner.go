@@ -69,9 +69,13 @@ func Build(ctx context.Context, m *plan.Machine, lm *lockfile.Machine, st *store
 			return res, nil
 		}
 	}
-	// A build that stops half way must not leave the last one's stamp.
+	// A build that stops half way must not leave the last one's stamp,
+	// nor a tree that looks finished.
 	if err := os.Remove(filepath.Join(dir, StampFile)); err != nil && !os.IsNotExist(err) {
 		return nil, fmt.Errorf("stamp: %w", err)
+	}
+	if err := markRoot(dir, true); err != nil {
+		return nil, fmt.Errorf("tree: %w", err)
 	}
 	if res.Tree, err = BuildTree(ctx, m, lm, st, o.TreeOptions); err != nil {
 		return nil, fmt.Errorf("tree: %w", err)
@@ -82,6 +86,9 @@ func Build(ctx context.Context, m *plan.Machine, lm *lockfile.Machine, st *store
 		}
 	}
 	if res.Manifest, err = WriteManifest(o.Cache, m, res.Tree.Tree); err != nil {
+		return nil, fmt.Errorf("manifest: %w", err)
+	}
+	if err := markRoot(dir, false); err != nil {
 		return nil, fmt.Errorf("manifest: %w", err)
 	}
 	if err := writeOutcomes(o.Cache, m, res.Tree.Outcomes); err != nil {
@@ -151,4 +158,17 @@ func writeOutcomes(cache string, m *plan.Machine, outs []Outcome) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(map[string]any{"machine": m.ID(), "outcomes": outs})
 	})
+}
+
+// markRoot marks the machine folder's root tree incomplete (RootIncomplete)
+// before it is built, and clears the mark once tree and manifest are done.
+func markRoot(dir string, incomplete bool) error {
+	path := filepath.Join(dir, RootIncomplete)
+	if !incomplete {
+		return os.Remove(path)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(path, nil, 0o644)
 }

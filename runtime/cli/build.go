@@ -28,8 +28,10 @@ type buildFlags struct {
 	noScripts             bool
 	jobs                  int
 	force                 bool
-	init                  *stages.InitProgram // shared by the machines of one build
-	identity              string              // the tool's identity for build stamps
+	noWait                bool
+	locks                 *stages.MachineLocks // the selected machines', taken before the build
+	init                  *stages.InitProgram  // shared by the machines of one build
+	identity              string               // the tool's identity for build stamps
 }
 
 func (e *env) buildCommand() *ffcli.Command {
@@ -43,6 +45,7 @@ func (e *env) buildCommand() *ffcli.Command {
 	fs.BoolVar(&f.noScripts, "no-scripts", false, "do not run package scriptlets (reported as skipped); generator scriptlets still run")
 	fs.IntVar(&f.jobs, "j", 2, "machines built at once")
 	fs.BoolVar(&f.force, "force", false, "build even machines whose inputs and outputs are unchanged since their last build")
+	fs.BoolVar(&f.noWait, "no-wait", false, noWaitHelp)
 	return &ffcli.Command{
 		Name:       "build",
 		ShortUsage: "disco build [--machine NAME] [--group G] [--stage tree|disk] [--exclude-docs]",
@@ -94,8 +97,20 @@ func (e *env) runBuild(ctx context.Context, f buildFlags) error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
+	// The store, then every selected machine (README: Running disco
+	// concurrently); each machine's lock is released when its build ends.
+	storeLock, left, err := stages.LockStore(ctx, sess.cache, false, e.lockOptions(f.noWait))
+	if err != nil {
+		return err
+	}
+	defer storeLock.Release()
+	if f.locks, err = stages.LockMachines(ctx, sess.cache, sess.machines, e.lockOptions(f.noWait)); err != nil {
+		return err
+	}
+	defer f.locks.ReleaseAll()
+	e.logLeftovers(sess.root, append(left, f.locks.Leftovers...))
 	f.identity = toolIdentity()
-	f.init = &stages.InitProgram{Path: os.Getenv("DISCO_INIT"), TmpDir: filepath.Join(sess.cache, ".disco", "tmp")}
+	f.init = &stages.InitProgram{Path: os.Getenv("DISCO_INIT"), TmpDir: stages.TmpDir(sess.cache)}
 	fe, _, err := e.fetchAll(ctx, sess, 6)
 	if err != nil {
 		return fmt.Errorf("fetch: %w", err)
@@ -121,10 +136,18 @@ func (e *env) buildAll(ctx context.Context, machines []*plan.Machine, l *lockfil
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
+			defer f.locks.Release(m)
 			if len(m.Scriptlets) > 0 {
-				// Generator scriptlets share the group's generated folder.
+				// Generator scriptlets share the group's generated folder,
+				// with this process's other builds and other processes'.
 				groups[m.Group].Lock()
 				defer groups[m.Group].Unlock()
+				gl, err := stages.LockGroup(ctx, cache, m.Group, e.lockOptions(f.noWait))
+				if err != nil {
+					errs[i] = err
+					return
+				}
+				defer gl.Release()
 			}
 			start := time.Now()
 			results[i], errs[i] = e.buildOne(ctx, m, l.Machines[m.ID()], st, root, cache, f)

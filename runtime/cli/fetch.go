@@ -10,13 +10,15 @@ import (
 	"strings"
 
 	"github.com/disco-build/disco/runtime/plan"
+	"github.com/disco-build/disco/stages"
 	"github.com/disco-build/disco/stages/fetch"
 	"github.com/peterbourgon/ff/v3/ffcli"
 )
 
 type fetchFlags struct {
 	selection
-	jobs int
+	jobs   int
+	noWait bool
 }
 
 func (e *env) fetchCommand() *ffcli.Command {
@@ -25,6 +27,7 @@ func (e *env) fetchCommand() *ffcli.Command {
 	fs.SetOutput(e.stderr)
 	f.register(fs, "summary format")
 	fs.IntVar(&f.jobs, "j", 6, "packages downloaded at once")
+	fs.BoolVar(&f.noWait, "no-wait", false, noWaitHelp)
 	return &ffcli.Command{
 		Name:       "fetch",
 		ShortUsage: "disco fetch [--machine NAME] [--group G] [-j N] [--format text|json]",
@@ -62,6 +65,12 @@ func (e *env) runFetch(ctx context.Context, f fetchFlags) error {
 	if err != nil {
 		return err
 	}
+	storeLock, left, err := stages.LockStore(ctx, sess.cache, false, e.lockOptions(f.noWait))
+	if err != nil {
+		return err
+	}
+	defer storeLock.Release()
+	e.logLeftovers(sess.root, left)
 	_, sum, err := e.fetchAll(ctx, sess, f.jobs)
 	if err != nil {
 		return err

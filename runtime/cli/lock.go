@@ -16,6 +16,7 @@ import (
 type lockFlags struct {
 	selection
 	update bool
+	noWait bool
 }
 
 func (e *env) lockCommand() *ffcli.Command {
@@ -24,6 +25,7 @@ func (e *env) lockCommand() *ffcli.Command {
 	fs.SetOutput(e.stderr)
 	f.register(fs, "output format")
 	fs.BoolVar(&f.update, "update", false, "re-resolve only the packages named as arguments; the rest stay pinned")
+	fs.BoolVar(&f.noWait, "no-wait", false, noWaitHelp)
 	return &ffcli.Command{
 		Name:       "lock",
 		ShortUsage: "disco lock [--machine NAME] [--group G] [--format text|json] [--update PKG...]",
@@ -62,15 +64,23 @@ func (e *env) runLock(ctx context.Context, f lockFlags, update []string) error {
 		return err
 	}
 	path := filepath.Join(e.config, lockfile.Name)
-	old, err := lockfile.Read(path)
-	if err != nil {
-		return err
-	}
 	root, cache, err := e.absDirs()
 	if err != nil {
 		return err
 	}
 	if err := stages.EnsureCache(cache); err != nil {
+		return err
+	}
+	// Read, resolve and write disco.lock under its lock: another lock run
+	// would otherwise overwrite this one's changes.
+	held, left, err := stages.LockLockfile(ctx, cache, filepath.Join(root, lockfile.Name), path, e.lockOptions(f.noWait))
+	if err != nil {
+		return err
+	}
+	defer held.Release()
+	e.logLeftovers(root, left)
+	old, err := lockfile.Read(path)
+	if err != nil {
 		return err
 	}
 	next, report, err := resolveAll(ctx, stages.NewResolver(root, cache), machines, old, update)

@@ -21,6 +21,7 @@ func TestMain(m *testing.M) {
 		"disco": func() {
 			os.Exit(Run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 		},
+		"holdlock": func() { os.Exit(holdLockMain()) },
 	})
 }
 
@@ -45,7 +46,8 @@ func TestScript(t *testing.T) {
 		UpdateScripts:       *update,
 		RequireExplicitExec: true,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"mkrepo": cmdMkrepo,
+			"mkrepo":   cmdMkrepo,
+			"waitlock": cmdWaitLock,
 		},
 		Condition: func(cond string) (bool, error) {
 			if cond == "oracles" {

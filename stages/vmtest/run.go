@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/disco-build/disco/stages/cachelock"
 )
 
 // Result is a boot that showed the expected line, or, returned beside a
@@ -291,7 +293,9 @@ func newLogFile(path string) (*logFile, error) {
 	if path == "" {
 		return nil, nil
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	// Named and locked as disco's other temporary files, so that a build
+	// of the machine cleans it up only when this run is gone.
+	f, err := cachelock.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return nil, err
 	}
@@ -300,12 +304,12 @@ func newLogFile(path string) (*logFile, error) {
 
 // commit renames the log into place, unless writing it failed (werr).
 func (l *logFile) commit(werr error) error {
-	err := errors.Join(werr, l.f.Chmod(0o644), l.f.Close())
+	err := errors.Join(werr, l.f.Chmod(0o644))
 	if err == nil {
 		err = os.Rename(l.f.Name(), l.path)
 	}
 	if err != nil {
 		os.Remove(l.f.Name())
 	}
-	return err
+	return errors.Join(err, l.f.Close())
 }
