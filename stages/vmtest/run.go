@@ -192,19 +192,15 @@ func boot(ctx context.Context, res *Result, o Options, monitor string, con *cons
 			res.Seconds = time.Since(start).Seconds()
 			return &BootError{Reason: exitReason(werr, res.Seconds, o.Expect, stderr.String()), Tail: con.lastLines()}
 		case <-silence:
-			return hung(res, kill, readDone, start, cmp.Or(o.Silence, DefaultSilence), o.Kind)
+			res.Seconds = time.Since(start).Seconds()
+			kill()
+			<-readDone
+			return hungError(cmp.Or(o.Silence, DefaultSilence), res.Accel, o.Kind)
 		case <-timer.C:
 			res.Seconds = time.Since(start).Seconds()
 			kill()
 			<-readDone
-			if out.last == 0 {
-				return hung(res, func() {}, readDone, start, o.Timeout, o.Kind)
-			}
-			reason := fmt.Sprintf("no console line contained %q within %s (%s)", o.Expect, o.Timeout, res.Accel)
-			if quiet := time.Duration(res.Seconds*float64(time.Second)) - out.last; quiet >= o.Timeout/2 {
-				reason += fmt.Sprintf("; no console output for the last %.1f s", quiet.Seconds())
-			}
-			return &BootError{Reason: reason, Tail: con.lastLines()}
+			return timeoutError(o, res, out.last, con.lastLines())
 		case <-ctx.Done():
 			res.Seconds = time.Since(start).Seconds()
 			kill()
@@ -227,18 +223,29 @@ func exitReason(werr error, secs float64, expect, stderr string) string {
 	return fail
 }
 
-// hung stops a guest whose console stayed empty for d and says so: under
-// OVMF the firmware prints within seconds, so it has most likely hung; an
+// hungError says that the console stayed empty for d: under OVMF the
+// firmware prints within seconds, so it has most likely hung; an
 // appliance's kernel with "quiet" prints nothing until its init does.
-func hung(res *Result, kill func(), readDone <-chan struct{}, start time.Time, d time.Duration, kind Kind) error {
-	res.Seconds = time.Since(start).Seconds()
-	kill()
-	<-readDone
+func hungError(d time.Duration, accel string, kind Kind) *BootError {
 	what := "the firmware may be hung"
 	if kind == Appliance {
 		what = "the firmware or the kernel may be hung"
 	}
-	return &BootError{Reason: fmt.Sprintf("no console output for %g s (%s); %s", d.Seconds(), res.Accel, what), Silent: true}
+	return &BootError{Reason: fmt.Sprintf("no console output for %g s (%s); %s", d.Seconds(), accel, what), Silent: true}
+}
+
+// timeoutError says that the time ran out: as a hung guest if the console
+// stayed empty, else with how long it had been quiet when that was half
+// the time or more (last: when the last output came).
+func timeoutError(o Options, res *Result, last time.Duration, tail []string) *BootError {
+	if last == 0 {
+		return hungError(o.Timeout, res.Accel, o.Kind)
+	}
+	reason := fmt.Sprintf("no console line contained %q within %s (%s)", o.Expect, o.Timeout, res.Accel)
+	if quiet := time.Duration(res.Seconds*float64(time.Second)) - last; quiet >= o.Timeout/2 {
+		reason += fmt.Sprintf("; no console output for the last %.1f s", quiet.Seconds())
+	}
+	return &BootError{Reason: reason, Tail: tail}
 }
 
 // promptWait is how long an unfinished console line holding the text may
