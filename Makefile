@@ -47,7 +47,7 @@ deps: ## install the Debian/Ubuntu packages the tests and builds use (needs root
 	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_PACKAGES) >/dev/null
 
 DEB_PACKAGES = git make rpm createrepo-c dnf python3-rpm python3-dnf e2fsprogs squashfs-tools \
-	qemu-utils gdisk fdisk dosfstools mtools gnupg zstd xz-utils busybox-static cpio libcap2-bin attr file qemu-system-x86 ovmf linux-image-amd64 alien kmod \
+	qemu-utils gdisk fdisk dosfstools mtools gnupg zstd xz-utils busybox-static cpio libcap2-bin attr file qemu-system-x86 ovmf linux-image-amd64 alien kmod binutils \
 	dpkg apt gpgv python3-apt debian-archive-keyring
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
