@@ -2,7 +2,9 @@ package stages
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
+	"io/fs"
 	"hash/fnv"
 	"io"
 	"strconv"
@@ -40,8 +42,10 @@ type table struct {
 func (a *Accounts) read(path string, mode uint32) (*table, error) {
 	t := &table{path: path, mode: mode}
 	rc, err := a.tree.Open(path)
-	if err != nil {
+	if errors.Is(err, fs.ErrNotExist) {
 		return t, nil // absent: start empty
+	} else if err != nil {
+		return nil, err
 	}
 	defer rc.Close()
 	sc := bufio.NewScanner(io.LimitReader(rc, 16<<20))

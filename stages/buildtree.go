@@ -184,6 +184,7 @@ func place(m *plan.Machine, o TreeOptions, res *TreeResult) error {
 			return fmt.Errorf("deletes: %w", err)
 		}
 	}
+	res.Notices = append(res.Notices, p.Notices...)
 	if err := applyAttrs(t, m.Attrs); err != nil {
 		return fmt.Errorf("attrs: %w", err)
 	}
