@@ -190,13 +190,23 @@ func CheckDevice(d Device) error {
 }
 
 func checkAccounts(m *Machine) []error {
+	var errs []error
 	users := make([]account, len(m.Users))
 	for i, u := range m.Users {
 		users[i] = account{u.Pos, u.Name, u.UID}
+		if err := CheckUser(u); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	groups := make([]account, len(m.UserGroups))
 	for i, g := range m.UserGroups {
 		groups[i] = account{g.Pos, g.Name, g.GID}
+		if err := CheckUserGroup(g); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		return errs
 	}
 	return append(checkUnique("user", "uid", users), checkUnique("group", "gid", groups)...)
 }
