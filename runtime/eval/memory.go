@@ -14,36 +14,8 @@ import (
 // runaway one would take down the host with.
 const DefaultMaxMemory = 1 << 30
 
-// How the bound is kept. go.starlark.net has a step limit but no
-// allocation accounting, and a single step can allocate without limit
-// (`[0] * 1000000000` is one multiplication: 16 GB), so two mechanisms
-// work together:
-//
-//  1. Before anything is allocated, every operation that can make a value
-//     much larger than its operands in one step is checked: the operators
-//     + * % and their augmented forms, the string and list methods join,
-//     format, replace, split, rsplit, splitlines, extend and update (both
-//     rewritten into guard builtins by guardFile), the builtins that copy
-//     an iterable whose length is known up front (list, tuple, set, dict,
-//     sorted, reversed, enumerate, zip), those that render a value as text
-//     (str, repr, print, fail, json.encode, json.indent, whose output can
-//     be exponential in a value that shares its parts), json.decode and
-//     read_file. Each charges the estimated size of its result; a result
-//     that would not fit fails at once, naming the operation.
-//  2. Every checkEvery steps, and whenever charged estimates add up to
-//     sampleEvery bytes, the meter reads the Go heap (runtime/metrics):
-//     while the heap's objects (live or not yet collected) fit the bound,
-//     all is well; else the live heap the last garbage collection found
-//     decides, and above the bound the evaluation fails. While evaluating,
-//     a soft memory limit a little above the bound (softLimit) makes the
-//     Go runtime collect garbage more often as the heap nears it, so that
-//     figure is fresh when it matters; a large guarded operation that
-//     might not fit forces one collection to decide exactly.
-//
-// Growth that no guard sees (appending in a loop, building dicts, string
-// concatenation) takes at least a step per element, so the bound is
-// exceeded by at most checkEvery steps' worth of such growth. The heap is
-// measured for the whole process, relative to when evaluation started.
+// checkEvery is how many steps go between two heap samples; sampleEvery
+// how many charged bytes (see the package doc's "Memory bound").
 const (
 	checkEvery  = 1024
 	sampleEvery = 16 << 20
