@@ -7,7 +7,10 @@ import (
 
 const userDoc = `Declares a user account, merged into /etc/passwd and /etc/shadow. Without
 uid, one is allocated deterministically at build time; explicit ids win.
-password is a crypt(3) hash; the default "!" locks the account.
+password is a crypt(3) hash; the default "!" locks the account. Names
+follow useradd (1 to 32 of A-Z a-z 0-9 _ . -, an optional final $, not
+starting with -, not all digits); home and shell are absolute paths; no
+field may hold ':', a newline or another control character.
 
     user("app", uid = 990, group = "app", home = "/srv/app", shell = "/sbin/nologin", system = True)`
 

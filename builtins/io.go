@@ -23,6 +23,11 @@ func readFileFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "path", &name); err != nil {
 		return nil, argError(err)
 	}
+	if fi, err := fs.Stat(c.FS, name); err == nil {
+		if err := charge(thread, b.Name()+"("+name+")", uint64(max(fi.Size(), 0))); err != nil {
+			return nil, err
+		}
+	}
 	data, err := fs.ReadFile(c.FS, name)
 	if err != nil {
 		return nil, argErrorf("%s: %w", b.Name(), err)
@@ -73,4 +78,21 @@ func matchAny(patterns []string, p string) bool {
 		}
 	}
 	return false
+}
+
+// MemoryKey is the thread-local key under which evaluation puts its
+// memory account (a Charger); builtins that read or make large values
+// charge it before they do.
+const MemoryKey = "disco.memory"
+
+// Charger accounts for a value of about n bytes that what is about to
+// make; an error means it would exceed the evaluation's memory bound.
+type Charger func(what string, n uint64) error
+
+// charge charges thread's memory account, if it has one.
+func charge(thread *starlark.Thread, what string, n uint64) error {
+	if c, ok := thread.Local(MemoryKey).(Charger); ok {
+		return c(what, n)
+	}
+	return nil
 }

@@ -32,7 +32,7 @@ func overlayFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 		o.Name = o.Source[strings.LastIndexByte(o.Source, '/')+1:]
 	}
 	if o.Digest, err = treehash.Digest(c.FS, o.Source, true); err != nil {
-		return nil, argErrorf("%s: %w", b.Name(), err)
+		return nil, argErrorf("%s: %s: %w", b.Name(), o.Source, err)
 	}
 	if o.Attrs, err = pathAttrs(o.Pos, modes, owners); err != nil {
 		return nil, argErrorf("%s: %s: %w", b.Name(), o.Source, err)

@@ -139,7 +139,7 @@ func (r *Resolver) load(ctx context.Context, c *repo.Config, main repo.Main) (*l
 			break
 		}
 	}
-	return nil, errors.Join(errs...)
+	return nil, fmt.Errorf("%s: %w", repoPos(c), errors.Join(errs...))
 }
 
 // loadFrom loads c's metadata from one base URL.

@@ -48,6 +48,7 @@ type env struct {
 	configFlag     string // -C, which wins over DISCO_CONFIG
 	logLevel       string
 	logFormat      string
+	maxMemory      string // --max-memory: Starlark evaluation's memory bound
 	log            *log.Logger
 }
 
@@ -99,6 +100,7 @@ func (e *env) rootCommand() *ffcli.Command {
 	fs.StringVar(&e.cache, "cache", "", "cache folder (default CONFIG/cache)")
 	fs.StringVar(&e.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	fs.StringVar(&e.logFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&e.maxMemory, "max-memory", "", "memory bound of Starlark evaluation, e.g. 2G (default 1G)")
 	return &ffcli.Command{
 		Name:       "disco",
 		ShortUsage: "disco [global flags] <verb> [flags] [args]",
@@ -108,7 +110,8 @@ disco turns machine definitions kept in source control (Starlark .star files
 and/or a discographer tree) into reproducible virtual-machine disk images.
 
 Every global flag can also be set in the environment as DISCO_<NAME>
-(DISCO_CONFIG, DISCO_CACHE, DISCO_LOG_LEVEL, DISCO_LOG_FORMAT). Settings are
+(DISCO_CONFIG, DISCO_CACHE, DISCO_LOG_LEVEL, DISCO_LOG_FORMAT,
+DISCO_MAX_MEMORY). Settings are
 read from /etc/discographer/configuration, then ~/.discographer (shell
 assignments such as configPath=/srv/machines; never executed), then the
 environment, then flags.

@@ -96,9 +96,25 @@ func (e *env) checkLocked(machines []*plan.Machine) error {
 
 // loadPlan reads, defaults and validates the whole configuration.
 func (e *env) loadPlan(ctx context.Context) (*plan.Plan, error) {
-	p, notices, err := loader.Load(ctx, loader.Options{Root: e.config, Cache: e.cacheDir()})
+	maxMemory, err := e.maxMemoryBytes()
+	if err != nil {
+		return nil, err
+	}
+	p, notices, err := loader.Load(ctx, loader.Options{Root: e.config, Cache: e.cacheDir(), MaxMemory: maxMemory})
 	for _, n := range notices {
 		e.log.Info(n)
 	}
 	return p, err
+}
+
+// maxMemoryBytes is --max-memory in bytes (0: eval's default).
+func (e *env) maxMemoryBytes() (uint64, error) {
+	if e.maxMemory == "" {
+		return 0, nil
+	}
+	n, err := plan.ParseSize(e.maxMemory)
+	if err != nil || n <= 0 {
+		return 0, usagef("--max-memory %q: want a size such as 512M or 2G", e.maxMemory)
+	}
+	return uint64(n), nil
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/disco-build/disco/runtime/configfs"
 	"github.com/disco-build/disco/runtime/plan"
 )
 
@@ -44,6 +45,11 @@ func Read(ctx context.Context, root string, opts Options) ([]*plan.Machine, erro
 	if r.opts.Cache == "" {
 		r.opts.Cache = filepath.Join(root, "cache")
 	}
+	defer func() {
+		if r.config != nil {
+			r.config.Close()
+		}
+	}()
 	groups, err := r.groups()
 	if err != nil {
 		return nil, err
@@ -68,7 +74,8 @@ func Read(ctx context.Context, root string, opts Options) ([]*plan.Machine, erro
 
 type reader struct {
 	tree
-	opts Options
+	opts   Options
+	config *configfs.FS // opened on first use (overlays)
 }
 
 func (r *reader) notify(pos plan.Pos, format string, args ...any) {

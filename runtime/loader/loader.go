@@ -26,6 +26,9 @@ type Options struct {
 	Cache string // the cache folder, never readable by configurations
 	// MaxSteps bounds Starlark evaluation (0: eval.DefaultMaxSteps).
 	MaxSteps uint64
+	// MaxMemory bounds the memory Starlark evaluation holds, in bytes (0:
+	// eval.DefaultMaxMemory).
+	MaxMemory uint64
 }
 
 // Load evaluates everything under opts.Root. Notices are things worth
@@ -67,7 +70,7 @@ func loadStarlark(ctx context.Context, opts Options) ([]*plan.Machine, error) {
 	if err != nil || len(files) == 0 {
 		return nil, err
 	}
-	return eval.Eval(ctx, eval.Options{FS: fsys, Files: files, MaxSteps: opts.MaxSteps})
+	return eval.Eval(ctx, eval.Options{FS: fsys, Files: files, MaxSteps: opts.MaxSteps, MaxMemory: opts.MaxMemory})
 }
 
 func absOrEmpty(p string) string {
