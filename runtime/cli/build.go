@@ -35,17 +35,16 @@ type buildFlags struct {
 func (e *env) buildCommand() *ffcli.Command {
 	var f buildFlags
 	fs := flag.NewFlagSet("build", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.StringVar(&f.machine, "machine", "", "only the machine with this name (any group)")
-	fs.StringVar(&f.group, "group", "", "only the machines of this group")
-	fs.StringVar(&f.stage, "stage", "disk", "stop after this stage: tree or disk")
+	fs.StringVar(&f.machine, "machine", "", "only the machine named `NAME` (in any group)")
+	fs.StringVar(&f.group, "group", "", "only the machines of group `G`")
+	fs.StringVar(&f.stage, "stage", "disk", "the last stage to run, `tree|disk`")
 	fs.BoolVar(&f.excludeDocs, "exclude-docs", false, "do not install files packages mark as documentation")
 	fs.BoolVar(&f.noScripts, "no-scripts", false, "do not run package scriptlets (reported as skipped); generator scriptlets still run")
 	fs.IntVar(&f.jobs, "j", 2, "machines built at once")
 	fs.BoolVar(&f.force, "force", false, "build even machines whose inputs and outputs are unchanged since their last build")
 	return &ffcli.Command{
 		Name:       "build",
-		ShortUsage: "disco build [--machine NAME] [--group G] [--stage tree|disk] [--exclude-docs]",
+		ShortUsage: "disco build [flags]",
 		ShortHelp:  "build machines from the lock into disk images",
 		LongHelp: strings.TrimSpace(`
 Builds the selected machines from disco.lock: fetches their packages into the
@@ -61,8 +60,9 @@ except running scriptlets. SOURCE_DATE_EPOCH, when set, fixes every time;
 the same inputs give the same bytes.
 
 Examples:
+  disco -C examples/starlark build
   disco -C examples/starlark build --stage tree --machine web
-  disco -C examples/starlark inspect web`),
+  disco -C examples/boot build --group boot -j 1 --force`),
 		FlagSet: fs,
 		Exec: func(ctx context.Context, args []string) error {
 			if len(args) > 0 {

@@ -15,7 +15,6 @@ import (
 
 func (e *env) cacheCommand() *ffcli.Command {
 	fs := flag.NewFlagSet("cache", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
 	return &ffcli.Command{
 		Name:        "cache",
 		ShortUsage:  "disco cache gc [--keep LOCK...]",
@@ -37,11 +36,10 @@ func (l *lockList) Set(s string) error { *l = append(*l, s); return nil }
 func (e *env) cacheGCCommand() *ffcli.Command {
 	var keep lockList
 	fs := flag.NewFlagSet("gc", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Var(&keep, "keep", "also keep what this lock file references (repeatable; for stores shared by several config roots)")
+	fs.Var(&keep, "keep", "also keep what the lock file `LOCK` references (repeatable; for stores shared by several config roots)")
 	return &ffcli.Command{
 		Name:       "gc",
-		ShortUsage: "disco cache gc [--keep LOCK...]",
+		ShortUsage: "disco cache gc [flags]",
 		ShortHelp:  "remove store entries no lock references",
 		LongHelp: strings.TrimSpace(`
 Removes from the package store every package that neither this config root's

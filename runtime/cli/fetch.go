@@ -22,12 +22,11 @@ type fetchFlags struct {
 func (e *env) fetchCommand() *ffcli.Command {
 	var f fetchFlags
 	fs := flag.NewFlagSet("fetch", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
 	f.register(fs, "summary format")
 	fs.IntVar(&f.jobs, "j", 6, "packages downloaded at once")
 	return &ffcli.Command{
 		Name:       "fetch",
-		ShortUsage: "disco fetch [--machine NAME] [--group G] [-j N] [--format text|json]",
+		ShortUsage: "disco fetch [flags]",
 		ShortHelp:  "download the locked packages into the shared store",
 		LongHelp: strings.TrimSpace(`
 Downloads every package disco.lock names for the selected machines into the

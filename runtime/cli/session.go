@@ -18,9 +18,9 @@ type selection struct {
 }
 
 func (s *selection) register(fs *flag.FlagSet, formatHelp string) {
-	fs.StringVar(&s.machine, "machine", "", "only the machine with this name (any group)")
-	fs.StringVar(&s.group, "group", "", "only the machines of this group")
-	fs.StringVar(&s.format, "format", "text", formatHelp+": text or json")
+	fs.StringVar(&s.machine, "machine", "", "only the machine named `NAME` (in any group)")
+	fs.StringVar(&s.group, "group", "", "only the machines of group `G`")
+	fs.StringVar(&s.format, "format", "text", formatHelp+", `text|json`")
 }
 
 func (s *selection) checkFormat() error {
