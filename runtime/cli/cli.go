@@ -16,6 +16,7 @@ import (
 
 	"github.com/charmbracelet/log"
 	"github.com/disco-build/disco/runtime/settings"
+	"github.com/muesli/termenv"
 	"github.com/peterbourgon/ff/v3"
 	"github.com/peterbourgon/ff/v3/ffcli"
 )
@@ -181,7 +182,15 @@ func (e *env) setupLog() error {
 	if err != nil {
 		return fmt.Errorf("--log-level: %w", err)
 	}
-	e.log = log.NewWithOptions(e.stderr, log.Options{Level: level, Prefix: "disco"})
+	// The logger gets stderr behind a plain io.Writer: handed an *os.File
+	// that is a terminal, its colour library (termenv, through lipgloss)
+	// asks the terminal for its colours and cursor position (ESC]10;?
+	// ESC]11;? ESC[6n) and waits for the answers. The colours are set
+	// here instead: ANSI on a terminal unless NO_COLOR is set.
+	e.log = log.NewWithOptions(plainWriter{e.stderr}, log.Options{Level: level, Prefix: "disco"})
+	if isTerminal(e.stderr) && os.Getenv("NO_COLOR") == "" {
+		e.log.SetColorProfile(termenv.ANSI)
+	}
 	switch e.logFormat {
 	case "text":
 	case "json":
@@ -191,6 +200,11 @@ func (e *env) setupLog() error {
 	}
 	return nil
 }
+
+// plainWriter hides what a writer is (an *os.File) from the logger.
+type plainWriter struct{ w io.Writer }
+
+func (p plainWriter) Write(b []byte) (int, error) { return p.w.Write(b) }
 
 // cacheDir is the cache folder: --cache, else CONFIG/cache.
 func (e *env) cacheDir() string {

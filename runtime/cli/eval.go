@@ -97,7 +97,11 @@ func (e *env) checkLocked(machines []*plan.Machine) error {
 func (e *env) loadPlan(ctx context.Context) (*plan.Plan, error) {
 	p, notices, err := loader.Load(ctx, loader.Options{Root: e.config, Cache: e.cacheDir()})
 	for _, n := range notices {
-		e.log.Info(n)
+		if n.Debug {
+			e.log.Debug(n.String())
+		} else {
+			e.log.Info(n.String())
+		}
 	}
 	return p, err
 }
