@@ -3,6 +3,7 @@ package stages
 import (
 	"context"
 	"fmt"
+	"github.com/disco-build/disco/runtime/progress"
 	"io"
 	"os"
 
@@ -101,10 +102,11 @@ func (in *Installer) Install(ctx context.Context, pkgs []lockfile.Package) ([]In
 	}
 	var done []Installed
 	var placed []opened
-	for _, o := range ops {
+	for i, o := range ops {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
 		}
+		progress.Send(ctx, progress.Report{Stage: "install", Done: int64(i), Total: int64(len(ops)), Unit: "packages", Item: o.lock.Name})
 		run(o, "pre")
 		skipped, err := in.place(o, fd)
 		if err != nil {

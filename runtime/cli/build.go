@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/disco-build/disco/runtime/plan"
+	"github.com/disco-build/disco/runtime/progress"
 	"github.com/disco-build/disco/stages"
 	"github.com/disco-build/disco/stages/lockfile"
 	"github.com/disco-build/disco/stages/store"
@@ -96,9 +97,14 @@ func (e *env) runBuild(ctx context.Context, f buildFlags) error {
 	}
 	f.identity = toolIdentity()
 	f.init = &stages.InitProgram{Path: os.Getenv("DISCO_INIT"), TmpDir: filepath.Join(sess.cache, ".disco", "tmp")}
-	fe, _, err := e.fetchAll(ctx, sess, 6)
+	ctx = e.withProgress(ctx)
+	defer e.line.Clear()
+	fe, sum, err := e.fetchAll(ctx, sess, 6)
 	if err != nil {
 		return fmt.Errorf("fetch: %w", err)
+	}
+	if sum.Downloaded > 0 {
+		e.log.Info(fetchSummary(sum))
 	}
 	return e.buildAll(ctx, sess.machines, sess.lock, fe.Store(), sess.root, sess.cache, f)
 }
@@ -127,11 +133,14 @@ func (e *env) buildAll(ctx context.Context, machines []*plan.Machine, l *lockfil
 				defer groups[m.Group].Unlock()
 			}
 			start := time.Now()
-			results[i], errs[i] = e.buildOne(ctx, m, l.Machines[m.ID()], st, root, cache, f)
+			mctx := progress.WithTask(ctx, m.ID())
+			results[i], errs[i] = e.buildOne(mctx, m, l.Machines[m.ID()], st, root, cache, f)
 			secs[i] = time.Since(start).Seconds()
+			progress.Send(mctx, progress.Report{End: true})
 		}()
 	}
 	wg.Wait()
+	e.line.Clear()
 	for i, m := range machines {
 		if errs[i] != nil {
 			errs[i] = fmt.Errorf("%s: %w", m.ID(), errs[i])
@@ -201,31 +210,60 @@ func (e *env) printResults(results []*stages.Result, secs []float64, root string
 			}
 		}
 	}
+	return e.printSummary(results, secs)
+}
+
+// printSummary prints one row per machine on stderr: its main output
+// (the plan's first; "tree" after --stage tree) with its size, how many
+// more outputs there are, and the seconds. Every output's path, size and
+// sha256 is in the machine's report.
+func (e *env) printSummary(results []*stages.Result, secs []float64) error {
 	tw := tabwriter.NewWriter(e.stderr, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "MACHINE\tOUTPUTS\tSIZE\tSECONDS")
+	fmt.Fprintln(tw, "MACHINE\tOUTPUT\tSIZE\tSECONDS")
 	for i, r := range results {
 		out, size := "tree", "-"
-		if r.UpToDate {
-			out = "(up to date) "
-		}
 		if len(r.Outputs) > 0 {
-			var names, sizes []string
-			var appliance int64
-			for _, o := range r.Outputs {
-				if o.Format == "appliance" {
-					appliance += o.Size
-					continue
-				}
-				names, sizes = append(names, o.Path), append(sizes, humanBytes(o.Size))
+			main := r.Outputs[0]
+			out, size = main.Path, humanBytes(main.Size)
+			if main.Format == "appliance" {
+				out, size = stages.ApplianceDir+"/", humanBytes(applianceSize(r.Outputs))
 			}
-			if appliance > 0 {
-				names, sizes = append(names, stages.ApplianceDir+"/"), append(sizes, humanBytes(appliance))
+			if n := outputCount(r.Outputs) - 1; n > 0 {
+				out += fmt.Sprintf(" +%d", n)
 			}
-			out, size = strings.TrimPrefix(out, "tree")+strings.Join(names, " "), strings.Join(sizes, " ")
+		}
+		if r.UpToDate {
+			out += " (up to date)"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%.2f\n", r.Machine.ID(), out, size, secs[i])
 	}
 	return tw.Flush()
+}
+
+// outputCount counts outputs, the appliance's files as one.
+func outputCount(outs []stages.OutputFile) int {
+	n, appliance := 0, false
+	for _, o := range outs {
+		if o.Format == "appliance" {
+			appliance = true
+			continue
+		}
+		n++
+	}
+	if appliance {
+		n++
+	}
+	return n
+}
+
+func applianceSize(outs []stages.OutputFile) int64 {
+	var n int64
+	for _, o := range outs {
+		if o.Format == "appliance" {
+			n += o.Size
+		}
+	}
+	return n
 }
 
 // rel shows p relative to the config root when it is inside it.

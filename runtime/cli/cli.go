@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/log"
+	"github.com/disco-build/disco/runtime/progress"
 	"github.com/disco-build/disco/runtime/settings"
 	"github.com/muesli/termenv"
 	"github.com/peterbourgon/ff/v3"
@@ -51,6 +52,7 @@ type env struct {
 	logFormat      string
 	version        bool // --version
 	log            *log.Logger
+	line           *progress.Line // the status line on stderr
 
 	root    *ffcli.Command
 	paths   map[*ffcli.Command]string // "disco cache gc", for hints
@@ -187,7 +189,9 @@ func (e *env) setupLog() error {
 	// asks the terminal for its colours and cursor position (ESC]10;?
 	// ESC]11;? ESC[6n) and waits for the answers. The colours are set
 	// here instead: ANSI on a terminal unless NO_COLOR is set.
-	e.log = log.NewWithOptions(plainWriter{e.stderr}, log.Options{Level: level, Prefix: "disco"})
+	// Log lines go above the status line fetch and build draw.
+	e.line = e.newLine()
+	e.log = log.NewWithOptions(plainWriter{e.line.Writer()}, log.Options{Level: level, Prefix: "disco"})
 	if isTerminal(e.stderr) && os.Getenv("NO_COLOR") == "" {
 		e.log.SetColorProfile(termenv.ANSI)
 	}

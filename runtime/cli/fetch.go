@@ -61,7 +61,8 @@ func (e *env) runFetch(ctx context.Context, f fetchFlags) error {
 	if err != nil {
 		return err
 	}
-	_, sum, err := e.fetchAll(ctx, sess, f.jobs)
+	_, sum, err := e.fetchAll(e.withProgress(ctx), sess, f.jobs)
+	e.line.Clear()
 	if err != nil {
 		return err
 	}
@@ -80,9 +81,14 @@ func (e *env) printFetchSummary(format string, s fetch.Summary) error {
 		_, err = e.stdout.Write(b)
 		return err
 	}
-	_, err := fmt.Fprintf(e.stdout, "%d packages: %d downloaded (%s), %d from cache, in %.2f s\n",
-		s.Packages, s.Downloaded, humanBytes(s.Bytes), s.FromCache, s.Seconds())
+	_, err := fmt.Fprintln(e.stdout, fetchSummary(s))
 	return err
+}
+
+// fetchSummary is the one line that says what a fetch did.
+func fetchSummary(s fetch.Summary) string {
+	return fmt.Sprintf("%d packages: %d downloaded (%s), %d from cache, in %.2f s",
+		s.Packages, s.Downloaded, humanBytes(s.Bytes), s.FromCache, s.Seconds())
 }
 
 func humanBytes(n int64) string {
