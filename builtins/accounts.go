@@ -9,7 +9,9 @@ const userDoc = `Declares a user account, merged into /etc/passwd and /etc/shado
 uid, one is allocated deterministically at build time; explicit ids win.
 password is a crypt(3) hash; the default "!" locks the account.
 
-    user("app", uid = 990, group = "app", home = "/srv/app", shell = "/sbin/nologin", system = True)`
+    machine(name = "web", usergroups = [usergroup("app", gid = 990, system = True)], users = [
+        user("app", uid = 990, group = "app", home = "/srv/app", shell = "/sbin/nologin", system = True),
+    ])`
 
 func userFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	c, err := collector(thread)
@@ -32,7 +34,7 @@ func userFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 const usergroupDoc = `Declares a Unix group, merged into /etc/group and /etc/gshadow. Without
 gid, one is allocated deterministically at build time.
 
-    usergroup("app", gid = 990, system = True)`
+    machine(name = "web", usergroups = [usergroup("app", gid = 990, system = True)])`
 
 func usergroupFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	c, err := collector(thread)
