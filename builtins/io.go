@@ -12,7 +12,7 @@ const readFileDoc = `Returns the content of a file under the config root (a path
 it). Absolute paths, '..', symlinks leading out of the root and the cache
 folder are refused.
 
-    motd = read_file("files/motd")`
+    machine(name = "web", files = [file("/etc/motd", content = read_file("files/motd"))])`
 
 func readFileFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	c, err := collector(thread)
@@ -39,7 +39,7 @@ const globDoc = `Returns the sorted paths under the config root matching any inc
 pattern and no exclude pattern. Patterns are relative to the config root;
 '*' matches within one path element, '**' matches any number of elements.
 
-    for f in glob(["files/etc/**"]): ...`
+    machine(name = "web", files = [file("/etc/app/" + p.removeprefix("files/"), src = p) for p in glob(["files/*.conf"])])`
 
 func globFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	c, err := collector(thread)

@@ -18,7 +18,6 @@ import (
 
 func (e *env) cacheCommand() *ffcli.Command {
 	fs := flag.NewFlagSet("cache", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
 	return &ffcli.Command{
 		Name:        "cache",
 		ShortUsage:  "disco cache gc [--keep LOCK...]",
@@ -41,12 +40,11 @@ func (e *env) cacheGCCommand() *ffcli.Command {
 	var keep lockList
 	var noWait bool
 	fs := flag.NewFlagSet("gc", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Var(&keep, "keep", "also keep what this lock file references (repeatable; for stores shared by several config roots)")
+	fs.Var(&keep, "keep", "also keep what the lock file `LOCK` references (repeatable; for stores shared by several config roots)")
 	fs.BoolVar(&noWait, "no-wait", false, "fail at once when other disco processes use the store, instead of waiting for them")
 	return &ffcli.Command{
 		Name:       "gc",
-		ShortUsage: "disco cache gc [--keep LOCK...] [--no-wait]",
+		ShortUsage: "disco cache gc [flags]",
 		ShortHelp:  "remove store entries no lock references",
 		LongHelp: strings.TrimSpace(`
 Removes from the package store every package that neither this config root's

@@ -21,12 +21,11 @@ type evalFlags struct {
 func (e *env) evalCommand() *ffcli.Command {
 	var f evalFlags
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
 	f.register(fs, "output format")
 	fs.BoolVar(&f.locked, "locked", false, "fail when a selected machine's plan changed since disco.lock was written")
 	return &ffcli.Command{
 		Name:       "eval",
-		ShortUsage: "disco eval [--machine NAME] [--group G] [--format text|json] [--locked]",
+		ShortUsage: "disco eval [flags]",
 		ShortHelp:  "print the resolved build plan",
 		LongHelp: strings.TrimSpace(`
 Evaluates the configuration (every *.star file at the config root, and any
@@ -102,7 +101,11 @@ func (e *env) loadPlan(ctx context.Context) (*plan.Plan, error) {
 	}
 	p, notices, err := loader.Load(ctx, loader.Options{Root: e.config, Cache: e.cacheDir(), MaxMemory: maxMemory})
 	for _, n := range notices {
-		e.log.Info(n)
+		if n.Debug {
+			e.log.Debug(n.String())
+		} else {
+			e.log.Info(n.String())
+		}
 	}
 	return p, err
 }

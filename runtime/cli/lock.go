@@ -22,13 +22,12 @@ type lockFlags struct {
 func (e *env) lockCommand() *ffcli.Command {
 	var f lockFlags
 	fs := flag.NewFlagSet("lock", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
 	f.register(fs, "output format")
 	fs.BoolVar(&f.update, "update", false, "re-resolve only the packages named as arguments; the rest stay pinned")
 	fs.BoolVar(&f.noWait, "no-wait", false, noWaitHelp)
 	return &ffcli.Command{
 		Name:       "lock",
-		ShortUsage: "disco lock [--machine NAME] [--group G] [--format text|json] [--update PKG...]",
+		ShortUsage: "disco lock [flags] [PKG...]",
 		ShortHelp:  "resolve packages and pin them in disco.lock",
 		LongHelp: strings.TrimSpace(`
 Resolves each machine's packages and all their dependencies from its

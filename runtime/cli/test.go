@@ -41,10 +41,9 @@ type testFlags struct {
 func (e *env) testCommand() *ffcli.Command {
 	var f testFlags
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
 	f.register(fs, "result format")
-	fs.StringVar(&f.expect, "expect", "", "wait for this console text instead of the plan's expect(...)")
-	fs.Func("timeout", "seconds (or a duration such as 3m) to wait for the line, instead of the plan's", func(s string) error {
+	fs.StringVar(&f.expect, "expect", "", "wait for console `TEXT` instead of the plan's expect(...)")
+	fs.Func("timeout", "`SECONDS` (or a duration such as 3m) to wait for the line, instead of the plan's", func(s string) error {
 		d, err := parseSeconds(s)
 		f.timeout = d
 		return err
@@ -58,7 +57,7 @@ func (e *env) testCommand() *ffcli.Command {
 	})
 	return &ffcli.Command{
 		Name:       "test",
-		ShortUsage: "disco test [--machine NAME] [--group G] [--expect TEXT] [--timeout SECONDS] [--accel auto|kvm|tcg] [--appliance] [-v] [--format text|json] [[GROUP/]MACHINE...]",
+		ShortUsage: "disco test [flags] [[GROUP/]MACHINE...]",
 		ShortHelp:  "boot built machines under qemu and wait for their expected console line",
 		LongHelp: strings.TrimSpace(`
 Boots each selected machine's build output under qemu, one machine after
@@ -91,7 +90,7 @@ Exit codes: 0 every machine showed its line, 1 one did not (or a
 configuration error), 2 usage error.
 
 Examples:
-  disco -C examples/boot build --machine uefi && disco -C examples/boot test uefi
+  disco -C examples/boot test uefi
   disco -C examples/boot test --appliance uefi
   disco -C examples/boot test --accel tcg squash
   disco -C examples/boot-legacy test --group real -v

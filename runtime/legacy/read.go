@@ -27,6 +27,10 @@ type Options struct {
 type Notice struct {
 	Pos plan.Pos
 	Msg string
+	// Debug marks a detail of how the tree was read (a device line
+	// overriding a group's, as discographer's layering intends), worth a
+	// debug line only.
+	Debug bool
 }
 
 func (n Notice) String() string { return n.Pos.String() + ": " + n.Msg }
