@@ -51,7 +51,7 @@ type env struct {
 	logLevel       string
 	logFormat      string
 	maxMemory      string // --max-memory: Starlark evaluation's memory bound
-	version        bool // --version
+	version        bool   // --version
 	log            *log.Logger
 	line           *progress.Line // the status line on stderr
 
