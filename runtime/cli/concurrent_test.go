@@ -284,9 +284,11 @@ func TestKilledFetchLeftovers(t *testing.T) {
 		return len(temps) == 1 && temps[0] != dead
 	})
 	liveTemp := storeTemps(cache)[0]
-	if !strings.Contains(live.stderr.String(), "removed what an interrupted run left") {
-		t.Errorf("the next fetch did not say it removed the leftover:\n%s", live.stderr)
-	}
+	// The notice reaches the pipe after the sweep, not necessarily before
+	// the download starts.
+	until(t, "the next fetch's notice that it removed the leftover", func() bool {
+		return strings.Contains(live.stderr.String(), "removed what an interrupted run left")
+	})
 	// A third fetch, while the second runs, keeps the second's file.
 	third := start(t, "-C", cfg, "fetch", "-j", "1")
 	until(t, "the third fetch's partial download", func() bool { return len(storeTemps(cache)) == 2 })
