@@ -349,7 +349,7 @@ func TestKilledBuildLeftovers(t *testing.T) {
 	diskTemps := func() []string { m, _ := filepath.Glob(filepath.Join(dir, ".disk.raw.tmp-*")); return m }
 	killBuildAt(t, cfg, func() bool { return len(diskTemps()) > 0 })
 	out, code := runDisco(t, "-C", cfg, "cache", "gc")
-	if code != 0 || !regexp.MustCompile(`(?m)^removed 1 leftovers of interrupted runs \(\d+\.\d MiB\)$`).MatchString(out) {
+	if code != 0 || !regexp.MustCompile(`(?m)^removed 1 leftovers of interrupted runs \(\d+(\.\d)? (B|KiB|MiB)\)$`).MatchString(out) {
 		t.Errorf("gc after a build killed in the disk stage: exit %d\n%s", code, out)
 	}
 	if m := diskTemps(); len(m) != 0 {
