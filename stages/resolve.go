@@ -351,7 +351,7 @@ func unsolvable(m *plan.Machine, err error, pinned bool) error {
 	if !errors.As(err, &u) {
 		return fmt.Errorf("%s: resolving: %w", m.ID(), err)
 	}
-	msg := fmt.Sprintf("%s: %s: cannot resolve packages:\n  %s", m.Pos, m.ID(), strings.Join(u.Problems, "\n  "))
+	msg := fmt.Sprintf("%s: %s: cannot resolve packages:\n%s", m.Pos, m.ID(), u.Text())
 	if pinned {
 		msg += "\n  (other packages are held at their locked versions; name them in --update too, or run disco lock without --update)"
 	}

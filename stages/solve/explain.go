@@ -1,116 +1,371 @@
 package solve
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"strings"
+
+	"github.com/disco-build/disco/stages/rpmver"
 )
 
-// explain describes why there is no solution, in dnf's words, with the
-// chain of dependencies that leads from a request to the problem.
-func (s *solver) explain() []string {
-	var out []string
-	seen := map[string]bool{}
-	add := func(m string) {
-		if m != "" && !seen[m] {
-			seen[m] = true
-			out = append(out, m)
+// Problem is one reason why a request cannot be met, as dnf words it: its
+// lines in the order dnf prints them ("conflicting requests", "nothing
+// provides X needed by P", "package P requires X, but none of the
+// providers can be installed", ...).
+type Problem []string
+
+// explainAll lists every problem of an unsolvable request the way libsolv
+// finds them for dnf: the rules that prove the conflict (the rules it was
+// derived from, learnt ones replaced by theirs: solver_findallproblemrules)
+// make one problem; the requests among them (job, best and multilib
+// rules) are then switched off and the search runs again, until it
+// succeeds or a proof involves no request. s is the failed search.
+func explainAll(ctx context.Context, pl *pool, req Request, opts Options, s *solver) ([]Problem, error) {
+	off := &disabled{jobs: map[int32]bool{}, infarch: map[int32]bool{}}
+	var out []Problem
+	for {
+		rules := s.problemRules()
+		out = appendProblem(out, s.describe(rules))
+		if !off.add(s, rules) {
+			return out, nil
+		}
+		next, ok, err := solveOnce(ctx, pl, req, opts, !s.noInfarch, off)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			return out, nil
+		}
+		s = next
+	}
+}
+
+// disabled are the requests switched off while looking for further
+// problems: jobs (with their best rules) by index, multilib rules by name.
+type disabled struct {
+	jobs    map[int32]bool
+	infarch map[int32]bool
+}
+
+// add switches off the requests among rules; it reports whether there was
+// one not yet off.
+func (d *disabled) add(s *solver, rules []int32) bool {
+	grew := false
+	for _, id := range rules {
+		r := s.rules[id]
+		switch r.kind {
+		case kindJob, kindBest:
+			grew = grew || !d.jobs[r.job]
+			d.jobs[r.job] = true
+		case kindInfarch:
+			n := s.pool.pkg(r.pkg).name
+			grew = grew || !d.infarch[n]
+			d.infarch[n] = true
 		}
 	}
-	for _, j := range s.jobs {
-		if !s.allOut(j.best) {
+	return grew
+}
+
+// appendProblem adds p unless an earlier problem has the same lines (in
+// any order), as libdnf's describeAllProblemRules drops repeats.
+func appendProblem(out []Problem, p Problem) []Problem {
+	if len(p) == 0 {
+		return out
+	}
+	for _, q := range out {
+		if len(q) == len(p) && !slices.ContainsFunc(p, func(l string) bool { return !slices.Contains(q, l) }) {
+			return out
+		}
+	}
+	return append(out, p)
+}
+
+// problemRules returns the rules behind the conflict that made the search
+// fail, in libsolv's order: the conflicting rule, then the reasons of the
+// assignments it involves from the last one back (analyze_unsolvable);
+// for two contradicting unit rules, those two (makeruledecisions).
+// Learnt rules are replaced by the rules they were derived from.
+func (s *solver) problemRules() []int32 {
+	var proof []int32
+	switch {
+	case s.conflict < 0:
+		return nil
+	case s.assertOri >= 0:
+		proof = []int32{s.conflict, s.assertOri}
+	default:
+		proof = s.reasonsBack([]int32{s.conflict}, s.rules[s.conflict].lits)
+	}
+	return s.expand(proof)
+}
+
+// reasonsBack appends to proof the reasons of the level-0 assignments of
+// the variables of lits, walking the trail from its end and following each
+// reason's own literals.
+func (s *solver) reasonsBack(proof, lits []int32) []int32 {
+	involved := make([]bool, len(s.value))
+	for _, l := range lits {
+		involved[abs(l)] = true
+	}
+	for i := len(s.trail) - 1; i >= 0; i-- {
+		v := abs(s.trail[i])
+		if !involved[v] || s.level[v] != 0 || s.reason[v] < 0 {
 			continue
 		}
-		if len(j.best) < len(j.cands) {
-			add("cannot install the best candidate for the job " + j.spec)
+		why := s.reason[v]
+		proof = append(proof, why)
+		for _, l := range s.rules[why].lits {
+			involved[abs(l)] = true
 		}
-		add(s.whyNot(j.best[0], map[int32]bool{}) + " needed by request " + j.spec)
 	}
-	if len(out) == 0 && s.conflict >= 0 {
-		add(s.describeRule(s.conflict, map[int32]bool{}) + s.requestSuffix(s.rules[s.conflict].pkg))
+	return proof
+}
+
+// expand replaces learnt rules by the rules they came from, recursively,
+// and keeps each rule once (libsolv's findallproblemrules_internal).
+func (s *solver) expand(proof []int32) []int32 {
+	var out []int32
+	in := map[int32]bool{}
+	var walk func(ids []int32)
+	walk = func(ids []int32) {
+		for _, id := range ids {
+			if s.rules[id].kind != kindLearnt {
+				if !in[id] {
+					in[id] = true
+					out = append(out, id)
+				}
+				continue
+			}
+			if in[id] {
+				continue
+			}
+			in[id] = true
+			w := s.learnt[id-s.firstLearnt]
+			walk(s.reasonsBack(append([]int32{}, w.rules...), w.top))
+		}
 	}
-	if len(out) == 0 {
-		add("conflicting requests")
+	walk(proof)
+	return out
+}
+
+// Rule information types, numbered as libsolv's SolverRuleinfo so that
+// several infos of one rule sort as there.
+const (
+	infoNothingProvides = 0x102
+	infoRequires        = 0x103
+	infoConflicts       = 0x105
+	infoSameName        = 0x106
+	infoObsoletes       = 0x107
+	infoJob             = 0x400
+	infoInfarch         = 0x600
+	infoBest            = 0x900
+)
+
+// info is what one rule says, as libsolv's solver_allruleinfos reports it.
+type info struct {
+	kind     int
+	src, tgt int32
+	dep      *rpmver.Dep
+}
+
+// describe words the rules of one problem, each line once.
+func (s *solver) describe(rules []int32) Problem {
+	var out Problem
+	for _, id := range rules {
+		for _, in := range s.ruleInfos(id) {
+			if line := s.infoString(in); !slices.Contains(out, line) {
+				out = append(out, line)
+			}
+		}
 	}
 	return out
 }
 
-// whyNot explains why package v cannot be installed, following the rule
-// that ruled it out.
-func (s *solver) whyNot(v int32, visiting map[int32]bool) string {
-	if visiting[v] || len(visiting) > 20 {
-		return "cannot install " + s.nevra(v)
-	}
-	visiting[v] = true
-	r := s.reason[v]
-	if s.value[v] >= 0 || r < 0 {
-		return "cannot install " + s.nevra(v)
-	}
-	return s.describeRule(r, visiting)
-}
-
-// describeRule words a rule whose literals are all false (or that forced a
-// package out).
-func (s *solver) describeRule(id int32, visiting map[int32]bool) string {
+// ruleInfos says what rule id stands for. A package rule stands for every
+// dependency that makes that same clause: libsolv keeps one copy of equal
+// rules and lists them all (getpkgruleinfos), so a package with ten
+// missing dependencies gets ten "nothing provides" lines.
+func (s *solver) ruleInfos(id int32) []info {
 	r := s.rules[id]
-	other := func() int32 {
-		for _, l := range r.lits {
-			if abs(l) != r.pkg {
-				return abs(l)
+	switch r.kind {
+	case kindJob:
+		return []info{{kind: infoJob}}
+	case kindBest:
+		return []info{{kind: infoBest}}
+	case kindInfarch:
+		return []info{{kind: infoInfarch, src: r.pkg}}
+	case kindLearnt:
+		return nil
+	}
+	key := sortedLits(r.lits)
+	var out []info
+	for _, l := range key {
+		if l >= 0 {
+			break
+		}
+		for _, oid := range s.byOwner[-l] {
+			o := s.rules[oid]
+			if isPkgRule(o.kind) && slices.Equal(sortedLits(o.lits), key) {
+				out = append(out, s.infoOf(o))
 			}
 		}
-		return 0
+	}
+	slices.SortFunc(out, s.infoCmp)
+	return slices.CompactFunc(out, func(a, b info) bool { return s.infoCmp(a, b) == 0 })
+}
+
+func isPkgRule(k ruleKind) bool {
+	return k == kindRequires || k == kindConflicts || k == kindObsoletes || k == kindSameName
+}
+
+func sortedLits(lits []int32) []int32 {
+	return slices.Sorted(slices.Values(lits))
+}
+
+// infoOf reads a package rule as libsolv's addpkgruleinfo records it.
+func (s *solver) infoOf(r *rule) info {
+	other := int32(0)
+	if len(r.lits) == 2 {
+		for _, l := range r.lits {
+			if l < 0 && -l != r.pkg {
+				other = -l
+			}
+		}
 	}
 	switch r.kind {
 	case kindRequires:
-		for _, l := range r.lits {
-			if l > 0 {
-				return s.whyNot(l, visiting) + " needed by " + s.nevra(r.pkg)
-			}
+		if len(r.lits) == 1 && s.unmet(*r.dep) {
+			return info{kind: infoNothingProvides, src: r.pkg, dep: r.dep}
 		}
-		return fmt.Sprintf("nothing provides %s needed by %s", r.dependency(), s.nevra(r.pkg))
+		return info{kind: infoRequires, src: r.pkg, dep: r.dep}
 	case kindConflicts:
-		return fmt.Sprintf("package %s conflicts with %s provided by %s", s.nevra(r.pkg), r.dependency(), s.nevra(other()))
+		return info{kind: infoConflicts, src: r.pkg, tgt: other, dep: r.dep}
 	case kindObsoletes:
-		return fmt.Sprintf("package %s obsoletes %s provided by %s", s.nevra(r.pkg), r.dependency(), s.nevra(other()))
-	case kindSameName:
-		return fmt.Sprintf("cannot install both %s and %s", s.nevra(r.pkg), s.nevra(other()))
-	case kindBest, kindJob:
-		msg := "cannot install any candidate for the job " + s.jobs[r.job].spec
-		if r.kind == kindBest {
-			msg = "cannot install the best candidate for the job " + s.jobs[r.job].spec
-		}
-		for _, l := range r.lits {
-			if s.value[l] < 0 && s.reason[l] >= 0 {
-				return msg + ": " + s.whyNot(l, visiting)
-			}
-		}
-		return msg
-	case kindInfarch:
-		return fmt.Sprintf("%s needs its best-arch twin", s.nevra(r.pkg))
-	case kindLearnt:
-		var parts []string
-		for _, l := range r.lits {
-			if v := abs(l); s.value[v] < 0 && s.reason[v] >= 0 && s.reason[v] != id {
-				parts = append(parts, s.whyNot(v, visiting))
-			}
-		}
-		if len(parts) > 0 {
-			return strings.Join(parts, ", and ")
-		}
+		return info{kind: infoObsoletes, src: r.pkg, tgt: other, dep: r.dep}
 	}
-	return "conflicting requests"
+	// libsolv names the pair of a same-name rule higher number first.
+	return info{kind: infoSameName, src: max(r.pkg, other), tgt: min(r.pkg, other)}
 }
 
-// requestSuffix names the request that selected package v, if one did.
-func (s *solver) requestSuffix(v int32) string {
-	for _, j := range s.jobs {
-		for _, c := range j.cands {
-			if c == v && s.rules[s.conflict].kind == kindRequires {
-				return " needed by request " + j.spec
+// unmet reports whether nothing can satisfy d: no package provides a plain
+// dependency, or a rich one reduces to false whatever is installed (a
+// clause of its own owner alone, as in "(x unless owner)", is a requires
+// that cannot be met, not one nothing provides; libsolv tells them apart
+// the same way).
+func (s *solver) unmet(d rpmver.Dep) bool {
+	if !d.IsRich() {
+		return true
+	}
+	clauses, err := s.depClauses(d, false)
+	return err != nil || slices.ContainsFunc(clauses, func(c []int32) bool { return len(c) == 0 })
+}
+
+func (s *solver) infoCmp(a, b info) int {
+	switch {
+	case a.kind != b.kind:
+		return a.kind - b.kind
+	case a.src != b.src:
+		return int(a.src - b.src)
+	case a.tgt != b.tgt:
+		return int(a.tgt - b.tgt)
+	}
+	return s.depOrder(a.dep) - s.depOrder(b.dep)
+}
+
+// depOrder approximates the order of libsolv's dependency IDs, which
+// orders the infos of one rule: plain names before versioned ones, each
+// in the order the pool first names them (its packages in order, each
+// one's name, provides, requires, conflicts, obsoletes, recommends,
+// suggests, supplements, enhances, as primary.xml lists them).
+func (s *solver) depOrder(d *rpmver.Dep) int {
+	if d == nil {
+		return 0
+	}
+	if s.depRank == nil {
+		s.depRank = s.pool.depRanks()
+	}
+	k := depKey(*d)
+	r, ok := s.depRank[k]
+	if !ok {
+		r = len(s.depRank)
+	}
+	if d.Flags&(rpmver.LT|rpmver.GT|rpmver.EQ) != 0 {
+		r += 1 << 30
+	}
+	return r
+}
+
+func depKey(d rpmver.Dep) string {
+	if d.Flags&(rpmver.LT|rpmver.GT|rpmver.EQ) == 0 {
+		return d.Name
+	}
+	return d.Name + " " + d.Flags.String() + " " + evrString(d.EVR)
+}
+
+// depRanks numbers the dependencies the pool names, first mention first.
+func (pl *pool) depRanks() map[string]int {
+	rank := map[string]int{}
+	see := func(k string) {
+		if _, ok := rank[k]; !ok {
+			rank[k] = len(rank)
+		}
+	}
+	for _, p := range pl.pkgs {
+		see(p.Name)
+		for _, l := range [...][]rpmver.Dep{p.Provides, p.Requires, p.Conflicts, p.Obsoletes, p.Recommends, p.Suggests, p.Supplements, p.Enhances} {
+			for _, d := range l {
+				see(d.Name)
+				see(depKey(d))
 			}
 		}
 	}
-	return ""
+	return rank
+}
+
+// infoString words one info as dnf 4 (libdnf's problem dictionary) does.
+func (s *solver) infoString(in info) string {
+	switch in.kind {
+	case infoJob:
+		return "conflicting requests"
+	case infoBest:
+		return "cannot install the best candidate for the job"
+	case infoInfarch:
+		return s.nevra(in.src) + " has inferior architecture"
+	case infoNothingProvides:
+		return fmt.Sprintf("nothing provides %s needed by %s", DepString(*in.dep), s.nevra(in.src))
+	case infoRequires:
+		return fmt.Sprintf("package %s requires %s, but none of the providers can be installed", s.nevra(in.src), DepString(*in.dep))
+	case infoConflicts:
+		return fmt.Sprintf("package %s conflicts with %s provided by %s", s.nevra(in.src), DepString(*in.dep), s.nevra(in.tgt))
+	case infoObsoletes:
+		return fmt.Sprintf("package %s obsoletes %s provided by %s", s.nevra(in.src), DepString(*in.dep), s.nevra(in.tgt))
+	case infoSameName:
+		return fmt.Sprintf("cannot install both %s and %s", s.nevra(in.src), s.nevra(in.tgt))
+	}
+	return "some dependency problem"
+}
+
+// DepString writes a dependency as dnf (libsolv's pool_dep2str) does: a
+// zero epoch is left out ("CQRlib = 1.1.2-16.fc29", not "= 0:1.1.2-..."),
+// as libsolv drops it when it reads repository metadata.
+func DepString(d rpmver.Dep) string {
+	if d.Flags&(rpmver.LT|rpmver.GT|rpmver.EQ) == 0 {
+		return d.Name
+	}
+	return d.Name + " " + d.Flags.String() + " " + evrString(d.EVR)
+}
+
+// evrString is [epoch:]version[-release] with the epoch only when not 0.
+func evrString(e rpmver.EVR) string {
+	var b strings.Builder
+	if e.Epoch != 0 {
+		fmt.Fprintf(&b, "%d:", e.Epoch)
+	}
+	b.WriteString(e.Version)
+	if e.Release != "" {
+		b.WriteString("-" + e.Release)
+	}
+	return b.String()
 }
 
 func (s *solver) nevra(v int32) string {
@@ -162,14 +417,4 @@ func (s *solver) reasonFor(v int32) Reason {
 		}
 	}
 	return Reason{Kind: "supplements"}
-}
-
-// allOut reports whether every package of vs was ruled out at level 0.
-func (s *solver) allOut(vs []int32) bool {
-	for _, v := range vs {
-		if s.value[v] >= 0 || s.level[v] > 0 {
-			return false
-		}
-	}
-	return true
 }

@@ -17,13 +17,13 @@ type job struct {
 // addJobs selects each spec's candidates as dnf install does (name.arch,
 // then name, then provides and files; name matches also bring in packages
 // that obsolete them) and keeps only the best ones, as dnf's best=True
-// forces. It returns dnf-like problems for specs that match nothing.
-func (s *solver) addJobs(specs []string) []string {
-	var probs []string
+// forces. It returns a problem for each spec that matches nothing.
+func (s *solver) addJobs(specs []string) []Problem {
+	var probs []Problem
 	for _, spec := range specs {
 		cands, byName := s.selectSpec(spec)
 		if len(cands) == 0 {
-			probs = append(probs, "no match for argument: "+spec)
+			probs = append(probs, Problem{"no match for argument: " + spec})
 			continue
 		}
 		if byName {

@@ -103,11 +103,13 @@ func (s *solver) buildRules() error {
 	// rules, best rules.
 	s.flushPkgRules()
 	for i := range s.jobs {
-		s.addRule(s.newRule(rule{lits: s.lits(s.jobs[i].cands), kind: kindJob, job: int32(i)}))
+		if !s.jobOff(i) {
+			s.addRule(s.newRule(rule{lits: s.lits(s.jobs[i].cands), kind: kindJob, job: int32(i)}))
+		}
 	}
 	s.addInfarchRules(added)
 	for i, j := range s.jobs {
-		if len(j.best) < len(j.cands) {
+		if len(j.best) < len(j.cands) && !s.jobOff(i) {
 			s.addRule(s.newRule(rule{lits: s.lits(j.best), kind: kindBest, job: int32(i)}))
 		}
 	}
@@ -243,7 +245,7 @@ func (s *solver) addInfarchRules(added []bool) {
 		for _, r := range rules {
 			exempt = exempt || s.jobCands[-r[0]]
 		}
-		if exempt || s.noInfarch {
+		if exempt || s.noInfarch || s.off != nil && s.off.infarch[name] {
 			continue
 		}
 		for _, r := range rules {
@@ -281,6 +283,11 @@ func (s *solver) infarchRules(group []int32, added []bool) [][]int32 {
 		out = append(out, r)
 	}
 	return out
+}
+
+// jobOff reports whether explain switched job i off.
+func (s *solver) jobOff(i int) bool {
+	return s.off != nil && s.off.jobs[int32(i)]
 }
 
 // sameNameExpand also visits every package sharing a name with a visited one.

@@ -23,6 +23,7 @@ type solver struct {
 	litSlab    []int32   // preallocated literals of rules
 	scratch    []int32   // a rule being built
 	noInfarch  bool      // leave out the multilib rules
+	off        *disabled // requests explain switched off, or nil
 	hasInfarch bool      // some multilib rule was added
 	added      []bool
 
@@ -33,12 +34,21 @@ type solver struct {
 	trail    []int32
 	trailLim []int
 	head     int
-	unsat    bool     // a conflict at level 0
-	conflict int32    // the rule of that conflict, -1 if none
-	branches []branch // open alternatives, for minimisation
-	recIdx   int      // trail prefix folded into recommended
-	recd     map[int32]bool
-	rejected map[int32]int // weak candidates that could not be installed
+	unsat    bool  // a conflict at level 0
+	conflict int32 // the rule of that conflict, -1 if none
+	// assertOri is, when the conflict was two assertions (unit rules)
+	// over one literal, the rule of the earlier one, else -1.
+	assertOri int32
+	// learnt holds, for each learnt rule (from firstLearnt on), the rules
+	// it was derived from: what explain needs to name every rule behind a
+	// conflict, as libsolv's learnt_why does.
+	learnt      []learntWhy
+	firstLearnt int32
+	depRank     map[string]int // see depOrder
+	branches    []branch       // open alternatives, for minimisation
+	recIdx      int            // trail prefix folded into recommended
+	recd        map[int32]bool
+	rejected    map[int32]int // weak candidates that could not be installed
 }
 
 // branch records a choice among several candidates.
@@ -54,7 +64,7 @@ func newSolver(ctx context.Context, pl *pool, opts Options) *solver {
 		ctx: ctx, pool: pl, opts: opts, jobCands: map[int32]bool{},
 		watches: make([][]int32, 2*n),
 		value:   make([]int8, n), level: make([]int32, n), reason: make([]int32, n),
-		why: make([]int32, n), byOwner: make([][]int32, n), conflict: -1, recd: map[int32]bool{}, rejected: map[int32]int{},
+		why: make([]int32, n), byOwner: make([][]int32, n), conflict: -1, assertOri: -1, recd: map[int32]bool{}, rejected: map[int32]int{},
 	}
 }
 
@@ -117,6 +127,9 @@ func (s *solver) assertTop(l, id int32) {
 	switch s.litValue(l) {
 	case 1:
 	case -1:
+		if !s.unsat {
+			s.assertOri = s.reason[abs(l)]
+		}
 		s.setUnsat(id)
 	default:
 		s.assign(l, id)
@@ -194,13 +207,17 @@ func (s *solver) decide(v, why int32) (ok, backjumped bool) {
 			s.setUnsat(c)
 			return false, true
 		}
-		learnt, bj := s.analyze(c)
+		learnt, why, bj := s.analyze(c)
 		if trace != nil {
 			trace("conflict in rule %d %s, learnt %v, back to level %d", c, s.ruleString(c), s.litNames(learnt), bj)
 		}
 		s.backjump(bj)
 		id := int32(len(s.rules))
+		if len(s.learnt) == 0 {
+			s.firstLearnt = id
+		}
 		s.rules = append(s.rules, &rule{lits: learnt, kind: kindLearnt})
+		s.learnt = append(s.learnt, why)
 		s.armed.set(id)
 		if len(learnt) > 1 {
 			s.watches[litIndex(learnt[0])] = append(s.watches[litIndex(learnt[0])], id)
@@ -212,19 +229,34 @@ func (s *solver) decide(v, why int32) (ok, backjumped bool) {
 	return true, backjumped
 }
 
+// learntWhy is what a learnt rule was derived from: the rules resolved at
+// the conflict's level, in order, and the variables of level 0 they held
+// (whose reasons explain adds, as libsolv's analyze does at once).
+type learntWhy struct {
+	rules []int32
+	top   []int32
+}
+
 // analyze derives a first-UIP clause from conflict rule c; it returns the
-// clause (asserting literal first, then one of the highest other level)
-// and the level to jump back to.
-func (s *solver) analyze(c int32) ([]int32, int32) {
+// clause (asserting literal first, then one of the highest other level),
+// what it was derived from and the level to jump back to.
+func (s *solver) analyze(c int32) ([]int32, learntWhy, int32) {
 	seen := map[int32]bool{}
 	learnt := []int32{0}
+	var why learntWhy
 	counter := 0
 	var p int32
 	idx := len(s.trail) - 1
 	for {
+		why.rules = append(why.rules, c)
 		for _, q := range s.rules[c].lits {
 			v := abs(q)
-			if (p != 0 && q == p) || seen[v] || s.level[v] == 0 {
+			if (p != 0 && q == p) || seen[v] {
+				continue
+			}
+			if s.level[v] == 0 {
+				seen[v] = true
+				why.top = append(why.top, v)
 				continue
 			}
 			seen[v] = true
@@ -253,7 +285,7 @@ func (s *solver) analyze(c int32) ([]int32, int32) {
 			learnt[1], learnt[i] = learnt[i], learnt[1]
 		}
 	}
-	return learnt, bj
+	return learnt, why, bj
 }
 
 // backjump undoes every assignment above level lvl.

@@ -60,14 +60,37 @@ type Result struct {
 	Packages []Chosen
 }
 
-// UnsolvableError reports a request that cannot be satisfied, one problem
-// per line in dnf's words.
+// UnsolvableError reports a request that cannot be satisfied: every
+// problem dnf would report, in dnf's words.
 type UnsolvableError struct {
-	Problems []string
+	Problems []Problem
 }
 
 func (e *UnsolvableError) Error() string {
-	return "solve: no solution: " + strings.Join(e.Problems, "; ")
+	return "solve: no solution:\n" + e.Text()
+}
+
+// Text lays the problems out as dnf prints them:
+//
+//	Problem 1: conflicting requests
+//	 - nothing provides libfoo.so.1()(64bit) needed by bar-1-1.x86_64
+//	Problem 2: ...
+//
+// ("Problem:" without a number when there is one).
+func (e *UnsolvableError) Text() string {
+	var b strings.Builder
+	for i, p := range e.Problems {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if len(e.Problems) == 1 {
+			b.WriteString(" Problem: ")
+		} else {
+			fmt.Fprintf(&b, " Problem %d: ", i+1)
+		}
+		b.WriteString(strings.Join(p, "\n  - "))
+	}
+	return b.String()
 }
 
 // Resolve picks the packages that satisfy req from universe.
@@ -79,16 +102,20 @@ func Resolve(ctx context.Context, universe []*repo.Package, req Request, opts Op
 	if err != nil {
 		return nil, err
 	}
-	s, ok, err := solveOnce(ctx, pl, req, opts, true)
+	s, ok, err := solveOnce(ctx, pl, req, opts, true, nil)
 	if err == nil && !ok && s.hasInfarch && infarchFallback {
 		// libsolv gives up a multilib (infarch) rule rather than fail.
-		s, ok, err = solveOnce(ctx, pl, req, opts, false)
+		s, ok, err = solveOnce(ctx, pl, req, opts, false, nil)
 	}
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
-		return nil, &UnsolvableError{Problems: s.explain()}
+		probs, err := explainAll(ctx, pl, req, opts, s)
+		if err != nil {
+			return nil, err
+		}
+		return nil, &UnsolvableError{Problems: probs}
 	}
 	return s.result(), nil
 }
@@ -126,10 +153,12 @@ func NEVRA(p *repo.Package) string {
 	return fmt.Sprintf("%s-%s%s-%s.%s", p.Name, e, p.Version, p.Release, p.Arch)
 }
 
-// solveOnce runs one search, with or without the multilib rules.
-func solveOnce(ctx context.Context, pl *pool, req Request, opts Options, infarch bool) (*solver, bool, error) {
+// solveOnce runs one search, with or without the multilib rules, and
+// without the requests off switches off (nil: none).
+func solveOnce(ctx context.Context, pl *pool, req Request, opts Options, infarch bool, off *disabled) (*solver, bool, error) {
 	s := newSolver(ctx, pl, opts)
 	s.noInfarch = !infarch
+	s.off = off
 	if probs := s.addJobs(req.Install); len(probs) > 0 {
 		return nil, false, &UnsolvableError{Problems: probs}
 	}
