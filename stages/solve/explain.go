@@ -273,10 +273,11 @@ func (s *solver) infoCmp(a, b info) int {
 }
 
 // depOrder approximates the order of libsolv's dependency IDs, which
-// orders the infos of one rule: plain names before versioned ones, each
-// in the order the pool first names them (its packages in order, each
-// one's name, provides, requires, conflicts, obsoletes, recommends,
-// suggests, supplements, enhances, as primary.xml lists them).
+// orders the infos of one rule: plain names (strings) before versioned and
+// rich ones (relations), each kind in the order the pool first meets it
+// (its packages in order; each one's name, then its provides, requires,
+// conflicts, obsoletes, suggests, recommends, supplements and enhances as
+// primary.xml lists them; a rich dependency's words before itself).
 func (s *solver) depOrder(d *rpmver.Dep) int {
 	if d == nil {
 		return 0
@@ -289,10 +290,16 @@ func (s *solver) depOrder(d *rpmver.Dep) int {
 	if !ok {
 		r = len(s.depRank)
 	}
-	if d.Flags&(rpmver.LT|rpmver.GT|rpmver.EQ) != 0 {
+	if isRelation(*d) {
 		r += 1 << 30
 	}
 	return r
+}
+
+// isRelation reports whether libsolv holds d as a relation (a versioned
+// or rich dependency) rather than a plain string.
+func isRelation(d rpmver.Dep) bool {
+	return d.IsRich() || d.Flags&(rpmver.LT|rpmver.GT|rpmver.EQ) != 0
 }
 
 func depKey(d rpmver.Dep) string {
@@ -302,20 +309,43 @@ func depKey(d rpmver.Dep) string {
 	return d.Name + " " + d.Flags.String() + " " + evrString(d.EVR)
 }
 
-// depRanks numbers the dependencies the pool names, first mention first.
+// depRanks numbers the strings and the relations the pool names, each
+// kind from 0 in the order first met.
 func (pl *pool) depRanks() map[string]int {
 	rank := map[string]int{}
-	see := func(k string) {
-		if _, ok := rank[k]; !ok {
-			rank[k] = len(rank)
+	var strs, rels int
+	see := func(d rpmver.Dep) {
+		k := depKey(d)
+		if _, ok := rank[k]; ok {
+			return
+		}
+		if isRelation(d) {
+			rank[k], rels = rels, rels+1
+		} else {
+			rank[k], strs = strs, strs+1
+		}
+	}
+	var walk func(r *rpmver.Rich)
+	walk = func(r *rpmver.Rich) {
+		if r.Op == rpmver.OpLeaf {
+			see(rpmver.Dep{Name: r.Dep.Name})
+			see(r.Dep)
+			return
+		}
+		for _, a := range r.Args {
+			walk(a)
 		}
 	}
 	for _, p := range pl.pkgs {
-		see(p.Name)
-		for _, l := range [...][]rpmver.Dep{p.Provides, p.Requires, p.Conflicts, p.Obsoletes, p.Recommends, p.Suggests, p.Supplements, p.Enhances} {
+		see(rpmver.Dep{Name: p.Name})
+		for _, l := range [...][]rpmver.Dep{p.Provides, p.Requires, p.Conflicts, p.Obsoletes, p.Suggests, p.Recommends, p.Supplements, p.Enhances} {
 			for _, d := range l {
-				see(d.Name)
-				see(depKey(d))
+				if r, err := rpmver.ParseRich(d.Name); d.IsRich() && err == nil {
+					walk(r)
+				} else {
+					see(rpmver.Dep{Name: d.Name})
+				}
+				see(d)
 			}
 		}
 	}

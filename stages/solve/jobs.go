@@ -9,9 +9,10 @@ import (
 // job is one install spec, the candidates it selects and the best of
 // them (dnf's best=True makes libsolv add a rule demanding one of those).
 type job struct {
-	spec  string
-	cands []int32
-	best  []int32
+	spec     string
+	cands    []int32
+	best     []int32
+	bestRule []int32 // best in the policy's order, as libsolv's best rule holds them
 }
 
 // addJobs selects each spec's candidates as dnf install does (name.arch,
@@ -36,7 +37,7 @@ func (s *solver) addJobs(specs []string) []Problem {
 		for _, c := range cands {
 			s.jobCands[c] = true
 		}
-		s.jobs = append(s.jobs, job{spec: spec, cands: sortUnique(cands), best: sortUnique(best)})
+		s.jobs = append(s.jobs, job{spec: spec, cands: sortUnique(cands), best: sortUnique(append([]int32{}, best...)), bestRule: best})
 	}
 	return probs
 }

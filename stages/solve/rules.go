@@ -21,11 +21,14 @@ const (
 
 // rule is a clause: at least one literal must hold (v installed, -v not).
 type rule struct {
-	lits []int32
-	dep  *rpmver.Dep // the dependency that made it (in its package), or nil
-	pkg  int32       // the package whose dependency made the rule
-	job  int32       // for kindJob and kindBest: index into solver.jobs
-	kind ruleKind
+	lits   []int32     // in libsolv's order (see flushPkgRules)
+	dep    *rpmver.Dep // the dependency that made it (in its package), or nil
+	pkg    int32       // the package whose dependency made the rule
+	job    int32       // for kindJob and kindBest: index into solver.jobs
+	w1, w2 int32       // the watched literals
+	n1, n2 int32       // the next rules watching w1 and w2, -1 at the end
+	kind   ruleKind
+	dup    bool // a package rule equal to the one before it: not watched
 }
 
 // dependency returns the dependency that made the rule (zero if none).
@@ -110,9 +113,10 @@ func (s *solver) buildRules() error {
 	s.addInfarchRules(added)
 	for i, j := range s.jobs {
 		if len(j.best) < len(j.cands) && !s.jobOff(i) {
-			s.addRule(s.newRule(rule{lits: s.lits(j.best), kind: kindBest, job: int32(i)}))
+			s.addRule(s.newRule(rule{lits: s.lits(j.bestRule), kind: kindBest, job: int32(i)}))
 		}
 	}
+	s.makeWatches()
 	return nil
 }
 
