@@ -12,10 +12,11 @@ import (
 // explainCase is a universe and a request it cannot satisfy, with the
 // problem text dnf 4.14 (libsolv 0.7.23) prints for it.
 type explainCase struct {
-	name string
-	u    []*repo.Package
-	req  []string
-	want string
+	name    string
+	u       []*repo.Package
+	req     []string
+	exclude []string
+	want    string
 }
 
 func explainCases() []explainCase {
@@ -70,6 +71,20 @@ func explainCases() []explainCase {
   - nothing provides CQRlib = 1.1.2-16.fc29 needed by libnew-1-1.x86_64
   - nothing provides kernel >= 1:5.0 needed by libnew-1-1.x86_64`,
 	}, {
+		// The only provider is excluded (excludepkgs): dnf names it, and
+		// the dependency it misses itself.
+		name: "excluded provider",
+		u: []*repo.Package{
+			mk("r", "web", "1-1", "noarch").req("httpd").p,
+			mk("r", "httpd", "2.4-1", "x86_64").req("libapr-1.so.0()(64bit)").p,
+		},
+		req:     []string{"web"},
+		exclude: []string{"httpd"},
+		want: ` Problem: package web-1-1.noarch requires httpd, but none of the providers can be installed
+  - conflicting requests
+  - package httpd-2.4-1.x86_64 is filtered out by exclude filtering
+  - nothing provides libapr-1.so.0()(64bit) needed by httpd-2.4-1.x86_64`,
+	}, {
 		// Two requests fail for reasons of their own: two problems.
 		name: "two problems",
 		u: []*repo.Package{
@@ -92,7 +107,7 @@ func explainCases() []explainCase {
 func TestExplain(t *testing.T) {
 	for _, c := range explainCases() {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := Resolve(context.Background(), c.u, Request{Install: c.req}, Options{})
+			_, err := Resolve(context.Background(), c.u, Request{Install: c.req}, Options{Exclude: c.exclude})
 			var ue *UnsolvableError
 			if !errors.As(err, &ue) {
 				t.Fatalf("err = %v, want *UnsolvableError", err)
@@ -110,7 +125,7 @@ func TestExplainMatchesDNF(t *testing.T) {
 	cs := explainCases()
 	var cases []oracleCase
 	for _, c := range cs {
-		cases = append(cases, oracleCase{Repos: []oracleRepo{{ID: "r", Priority: 99, Pkgs: c.u}}, Requests: [][]string{c.req}})
+		cases = append(cases, oracleCase{Repos: []oracleRepo{{ID: "r", Priority: 99, Pkgs: c.u}}, Excludes: c.exclude, Requests: [][]string{c.req}})
 	}
 	answers := runDNF(t, t.TempDir(), cases)
 	for i, c := range cs {

@@ -1,6 +1,7 @@
 package solve
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/disco-build/disco/stages/rpmver"
@@ -42,7 +43,13 @@ func (s *solver) addJobs(specs []string) []Problem {
 	return probs
 }
 
+// selectSpec returns the packages spec names, excluded ones left out.
 func (s *solver) selectSpec(spec string) (cands []int32, byName bool) {
+	cands, byName = s.selectAll(spec)
+	return slices.DeleteFunc(cands, func(v int32) bool { return s.pool.pkg(v).excluded }), byName
+}
+
+func (s *solver) selectAll(spec string) (cands []int32, byName bool) {
 	pl := s.pool
 	if i := strings.LastIndexByte(spec, '.'); i > 0 {
 		name, arch := spec[:i], spec[i+1:]
@@ -77,7 +84,7 @@ func (s *solver) addObsoleters(cands []int32) []int32 {
 	out := append([]int32{}, cands...)
 	for i, p := range s.pool.pkgs {
 		v := int32(i + 1)
-		if in[v] {
+		if in[v] || p.excluded {
 			continue
 		}
 		for _, d := range p.Obsoletes {

@@ -16,7 +16,8 @@ const (
 	kindSameName
 	kindInfarch
 	kindLearnt
-	kindBest // one of a job's best candidates
+	kindBest           // one of a job's best candidates
+	kindNotInstallable // an excluded package
 )
 
 // rule is a clause: at least one literal must hold (v installed, -v not).
@@ -125,6 +126,11 @@ func (s *solver) buildRules() error {
 // requires and recommends not visited yet).
 func (s *solver) addPkgRules(v int32, queue []int32) ([]int32, error) {
 	p := s.pool.pkg(v)
+	if p.excluded {
+		// libsolv still adds the rules of its dependencies (and so names
+		// them when it explains a problem).
+		s.addPkgRule(s.newRule(rule{lits: s.lits([]int32{-v}), kind: kindNotInstallable, pkg: v}))
+	}
 	visit := func(vs []int32) {
 		for _, q := range vs {
 			if !s.visited[q] {

@@ -29,8 +29,11 @@ type Options struct {
 	// Priorities maps a RepoID to its dnf priority (lower wins); repositories
 	// not listed get DefaultPriority.
 	Priorities map[string]int
-	// Exclude drops packages whose name matches one of these globs, as dnf's
-	// excludepkgs does.
+	// Exclude keeps packages whose name matches one of these globs from
+	// being selected or installed, as dnf's excludepkgs does: like there,
+	// they still provide (libsolv's whatprovideswithdisabled), so that an
+	// explanation says "package X is filtered out by exclude filtering"
+	// rather than "nothing provides".
 	Exclude []string
 	// WeakDeps installs Recommends and Supplements (dnf's
 	// install_weak_deps); off by default.
