@@ -1,9 +1,6 @@
 package solve
 
-import (
-	"context"
-	"slices"
-)
+import "slices"
 
 // Problem is one reason why a request cannot be met, as dnf words it: its
 // lines in the order dnf prints them ("conflicting requests", "nothing
@@ -11,13 +8,13 @@ import (
 // providers can be installed", ...).
 type Problem []string
 
-// explainAll lists every problem of an unsolvable request the way libsolv
+// explainAll lists every problem of a search that failed, the way libsolv
 // finds them for dnf: the rules that prove the conflict (the rules it was
 // derived from, learnt ones replaced by theirs: solver_findallproblemrules)
 // make one problem; the requests among them (job, best and multilib
-// rules) are then switched off and the search runs again, until it
-// succeeds or a proof involves no request. s is the failed search.
-func explainAll(ctx context.Context, pl *pool, req Request, opts Options, s *solver) ([]Problem, error) {
+// rules) are then switched off and the search runs again over the same
+// rules, until it succeeds or a proof involves no request.
+func (s *solver) explainAll() ([]Problem, error) {
 	off := &disabled{jobs: map[int32]bool{}, infarch: map[int32]bool{}}
 	var out []Problem
 	for {
@@ -26,14 +23,58 @@ func explainAll(ctx context.Context, pl *pool, req Request, opts Options, s *sol
 		if !off.add(s, rules) {
 			return out, nil
 		}
-		next, ok, err := solveOnce(ctx, pl, req, opts, !s.noInfarch, off)
-		if err != nil {
-			return nil, err
+		s.restart(off)
+		ok, err := s.run()
+		if err != nil || ok {
+			return out, err
 		}
-		if ok {
-			return out, nil
+	}
+}
+
+// restart switches the rules of off's requests off and undoes the search:
+// every assignment, every learnt rule (with its watches: all rules watch
+// their first two literals again), then asserts the unit rules again in
+// rule order, as a new search over the same rules would begin.
+func (s *solver) restart(off *disabled) {
+	s.rules = s.rules[:len(s.rules)-len(s.learnt)]
+	s.learnt = nil
+	for _, r := range s.rules {
+		switch r.kind {
+		case kindJob, kindBest:
+			r.off = r.off || off.jobs[r.job]
+		case kindInfarch:
+			if !r.off && off.infarch[s.pool.pkg(r.pkg).name] {
+				r.off = true
+				// Not armed when its package is installed.
+				s.byOwner[r.pkg] = slices.DeleteFunc(s.byOwner[r.pkg], func(id int32) bool { return s.rules[id] == r })
+			}
 		}
-		s = next
+	}
+	for v := range s.value {
+		s.value[v], s.level[v], s.reason[v], s.why[v] = 0, 0, 0, 0
+	}
+	s.trail, s.trailLim, s.head, s.branches = s.trail[:0], nil, 0, nil
+	s.unsat, s.conflict, s.assertOri = false, -1, -1
+	s.recIdx, s.recd, s.rejected = 0, map[int32]bool{}, map[int32]int{}
+	for i := range s.heads {
+		s.heads[i] = -1
+	}
+	s.makeWatches()
+	for i := range s.armed {
+		s.armed[i] = 0
+	}
+	for id, r := range s.rules {
+		switch {
+		case r.off:
+		case r.pkg <= 0 && r.kind != kindJob:
+			s.armed.set(int32(id))
+		}
+		if !r.off && len(r.lits) == 0 {
+			s.setUnsat(int32(id))
+		}
+		if !r.off && len(r.lits) == 1 {
+			s.assertTop(r.lits[0], int32(id))
+		}
 	}
 }
 

@@ -32,6 +32,7 @@ type pool struct {
 	provD []*rpmver.Dep         // beside each entry of prov.vs: the provide
 	files map[string][]int32    // path -> owners, nil until a path is asked
 	cache map[int32][]cachedDep // by provide name: versioned and path dependencies
+	ranks map[string]int        // see depRank
 }
 
 // index maps a string to the sorted variables filed under it, all in one

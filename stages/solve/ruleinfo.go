@@ -138,21 +138,12 @@ func (s *solver) infoCmp(a, b info) int {
 // depOrder approximates the order of libsolv's dependency IDs, which
 // orders the infos of one rule: plain names (strings) before versioned and
 // rich ones (relations), each kind in the order the pool first meets it
-// (its packages in order; each one's name, then its provides, requires,
-// conflicts, obsoletes, suggests, recommends, supplements and enhances as
-// primary.xml lists them; a rich dependency's words before itself).
+// (depRank).
 func (s *solver) depOrder(d *rpmver.Dep) int {
 	if d == nil {
 		return 0
 	}
-	if s.depRank == nil {
-		s.depRank = s.pool.depRanks()
-	}
-	k := depKey(*d)
-	r, ok := s.depRank[k]
-	if !ok {
-		r = len(s.depRank)
-	}
+	r := s.pool.depRank(depKey(*d))
 	if isRelation(*d) {
 		r += 1 << 30
 	}
@@ -172,47 +163,72 @@ func depKey(d rpmver.Dep) string {
 	return d.Name + " " + d.Flags.String() + " " + evrString(d.EVR)
 }
 
-// depRanks numbers the strings and the relations the pool names, each
-// kind from 0 in the order first met.
-func (pl *pool) depRanks() map[string]int {
-	rank := map[string]int{}
-	var strs, rels int
-	see := func(d rpmver.Dep) {
-		k := depKey(d)
-		if _, ok := rank[k]; ok {
-			return
-		}
-		if isRelation(d) {
-			rank[k], rels = rels, rels+1
-		} else {
-			rank[k], strs = strs, strs+1
-		}
+// depRank is where a walk of the pool first meets key (a name or a
+// dependency as depKey writes it): its packages in order, each one's name,
+// then its provides, requires, conflicts, obsoletes, suggests, recommends,
+// supplements and enhances as primary.xml lists them, the words of a rich
+// dependency with it. That is the order libsolv gives strings and
+// relations their IDs as it reads the metadata. Ranks are remembered.
+func (pl *pool) depRank(key string) int {
+	if r, ok := pl.ranks[key]; ok {
+		return r
 	}
-	var walk func(r *rpmver.Rich)
-	walk = func(r *rpmver.Rich) {
-		if r.Op == rpmver.OpLeaf {
-			see(rpmver.Dep{Name: r.Dep.Name})
-			see(r.Dep)
-			return
-		}
-		for _, a := range r.Args {
-			walk(a)
-		}
+	if pl.ranks == nil {
+		pl.ranks = map[string]int{}
 	}
+	r := pl.firstMention(key)
+	pl.ranks[key] = r
+	return r
+}
+
+func (pl *pool) firstMention(key string) int {
+	i := 0
 	for _, p := range pl.pkgs {
-		see(rpmver.Dep{Name: p.Name})
+		if p.Name == key {
+			return i
+		}
+		i++
 		for _, l := range [...][]rpmver.Dep{p.Provides, p.Requires, p.Conflicts, p.Obsoletes, p.Suggests, p.Recommends, p.Supplements, p.Enhances} {
 			for _, d := range l {
-				if r, err := rpmver.ParseRich(d.Name); d.IsRich() && err == nil {
-					walk(r)
-				} else {
-					see(rpmver.Dep{Name: d.Name})
+				if mentions(d, key) {
+					return i
 				}
-				see(d)
+				i++
 			}
 		}
 	}
-	return rank
+	return i
+}
+
+// mentions reports whether d is key (as depKey writes it), names it, or
+// holds it as a word of a rich dependency.
+func mentions(d rpmver.Dep, key string) bool {
+	switch {
+	case d.IsRich():
+		if d.Name == key {
+			return true
+		}
+		if !strings.Contains(d.Name, key) {
+			return false
+		}
+		r, err := rpmver.ParseRich(d.Name)
+		return err == nil && richMentions(r, key)
+	case !strings.HasPrefix(key, d.Name):
+		return false
+	}
+	return d.Name == key || depKey(d) == key
+}
+
+func richMentions(r *rpmver.Rich, key string) bool {
+	if r.Op == rpmver.OpLeaf {
+		return mentions(r.Dep, key)
+	}
+	for _, a := range r.Args {
+		if richMentions(a, key) {
+			return true
+		}
+	}
+	return false
 }
 
 // infoString words one info as dnf 4 (libdnf's problem dictionary) does.

@@ -30,6 +30,7 @@ type rule struct {
 	n1, n2 int32       // the next rules watching w1 and w2, -1 at the end
 	kind   ruleKind
 	dup    bool // a package rule equal to the one before it: not watched
+	off    bool // switched off by explain (see restart)
 }
 
 // dependency returns the dependency that made the rule (zero if none).
@@ -107,13 +108,11 @@ func (s *solver) buildRules() error {
 	// rules, best rules.
 	s.flushPkgRules()
 	for i := range s.jobs {
-		if !s.jobOff(i) {
-			s.addRule(s.newRule(rule{lits: s.lits(s.jobs[i].cands), kind: kindJob, job: int32(i)}))
-		}
+		s.addRule(s.newRule(rule{lits: s.lits(s.jobs[i].cands), kind: kindJob, job: int32(i)}))
 	}
 	s.addInfarchRules(added)
 	for i, j := range s.jobs {
-		if len(j.best) < len(j.cands) && !s.jobOff(i) {
+		if len(j.best) < len(j.cands) {
 			s.addRule(s.newRule(rule{lits: s.lits(j.bestRule), kind: kindBest, job: int32(i)}))
 		}
 	}
@@ -255,7 +254,7 @@ func (s *solver) addInfarchRules(added []bool) {
 		for _, r := range rules {
 			exempt = exempt || s.jobCands[-r[0]]
 		}
-		if exempt || s.noInfarch || s.off != nil && s.off.infarch[name] {
+		if exempt || s.noInfarch {
 			continue
 		}
 		for _, r := range rules {
@@ -293,11 +292,6 @@ func (s *solver) infarchRules(group []int32, added []bool) [][]int32 {
 		out = append(out, r)
 	}
 	return out
-}
-
-// jobOff reports whether explain switched job i off.
-func (s *solver) jobOff(i int) bool {
-	return s.off != nil && s.off.jobs[int32(i)]
 }
 
 // sameNameExpand also visits every package sharing a name with a visited one.

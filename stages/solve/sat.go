@@ -23,7 +23,6 @@ type solver struct {
 	litSlab    []int32   // preallocated literals of rules
 	scratch    []int32   // a rule being built
 	noInfarch  bool      // leave out the multilib rules
-	off        *disabled // requests explain switched off, or nil
 	hasInfarch bool      // some multilib rule was added
 	added      []bool
 
@@ -44,9 +43,8 @@ type solver struct {
 	// conflict, as libsolv's learnt_why does.
 	learnt      []learntWhy
 	firstLearnt int32
-	depRank     map[string]int // see depOrder
-	branches    []branch       // open alternatives, for minimisation
-	recIdx      int            // trail prefix folded into recommended
+	branches    []branch // open alternatives, for minimisation
+	recIdx      int      // trail prefix folded into recommended
 	recd        map[int32]bool
 	rejected    map[int32]int // weak candidates that could not be installed
 }
@@ -127,7 +125,7 @@ func newHeads(n int) []int32 {
 // order, as libsolv's makewatches does.
 func (s *solver) makeWatches() {
 	for id := int32(len(s.rules)) - 1; id >= 0; id-- {
-		if r := s.rules[id]; len(r.lits) > 1 && !r.dup {
+		if r := s.rules[id]; len(r.lits) > 1 && !r.dup && !r.off {
 			s.watch(id, r.lits[0], r.lits[1])
 		}
 	}

@@ -105,16 +105,16 @@ func Resolve(ctx context.Context, universe []*repo.Package, req Request, opts Op
 	if err != nil {
 		return nil, err
 	}
-	s, ok, err := solveOnce(ctx, pl, req, opts, true, nil)
+	s, ok, err := solveOnce(ctx, pl, req, opts, true)
 	if err == nil && !ok && s.hasInfarch && infarchFallback {
 		// libsolv gives up a multilib (infarch) rule rather than fail.
-		s, ok, err = solveOnce(ctx, pl, req, opts, false, nil)
+		s, ok, err = solveOnce(ctx, pl, req, opts, false)
 	}
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
-		probs, err := explainAll(ctx, pl, req, opts, s)
+		probs, err := s.explainAll()
 		if err != nil {
 			return nil, err
 		}
@@ -156,12 +156,10 @@ func NEVRA(p *repo.Package) string {
 	return fmt.Sprintf("%s-%s%s-%s.%s", p.Name, e, p.Version, p.Release, p.Arch)
 }
 
-// solveOnce runs one search, with or without the multilib rules, and
-// without the requests off switches off (nil: none).
-func solveOnce(ctx context.Context, pl *pool, req Request, opts Options, infarch bool, off *disabled) (*solver, bool, error) {
+// solveOnce runs one search, with or without the multilib rules.
+func solveOnce(ctx context.Context, pl *pool, req Request, opts Options, infarch bool) (*solver, bool, error) {
 	s := newSolver(ctx, pl, opts)
 	s.noInfarch = !infarch
-	s.off = off
 	if probs := s.addJobs(req.Install); len(probs) > 0 {
 		return nil, false, &UnsolvableError{Problems: probs}
 	}
