@@ -28,7 +28,9 @@
 // recommended by already chosen ones, avoiding old versions, shared
 // versioned provides), then minimises. The engine here is a small CDCL
 // solver (watched literals, first-UIP learning, backjumping) driven by those
-// same decision rules, proven against dnf by the package's oracle test
+// same decision rules and propagating in libsolv's order (its watch lists,
+// its rule layout), so that a failure's proof, which explain reports, is
+// the one libsolv finds, proven against dnf by the package's oracle test
 // (thousands of generated requests, with and without weak dependencies;
 // testsolv from libsolv-tools replays dnf's debugdata when one differs).
 //
