@@ -41,9 +41,10 @@
 // apt's rules line for line, which go-crypto's clearsign package does not
 // (it skips text before and after the message); the per-signature
 // verdicts follow apt's gpgv method (go-crypto verifies one signature and
-// stops); the pool file follows stages/repo's mapped pool (an encoding
-// that decodes one package without reading the rest), for the same reason:
-// a warm load is a map and a checksum instead of a parse. The OpenPGP
+// stops); the pool file is stages/repo's mapped pool (package
+// stages/internal/mapped, which both use: an encoding that decodes one
+// package without reading the rest), for the same reason: a warm load is
+// a map and a checksum instead of a parse. The OpenPGP
 // work itself is github.com/ProtonMail/go-crypto.
 //
 // Not yet here: flat repositories (a suite ending in "/"), Sources

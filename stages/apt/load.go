@@ -13,6 +13,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/disco-build/disco/stages/internal/mapped"
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 	"github.com/ulikunitz/xz"
@@ -31,7 +32,7 @@ func LoadPool(ctx context.Context, s *Suite, idx IndexFile, f Fetcher, cache *Ca
 		return nil, s.Repo.errorf(s.Base, fmt.Errorf("%s: %w: the Release file gives no SHA256 or SHA512 digest of %s", s.File, ErrWeak, idx.Path))
 	}
 	name := "dists/" + s.Repo.Suite + "/" + idx.Path
-	setup := func(enc *poolEncoding, cached bool) *Pool {
+	setup := func(enc *mapped.Pool, cached bool) *Pool {
 		p := newPool(enc)
 		p.Repo, p.Index, p.SHA256, p.Cached = s.Repo.Name, name, key, cached
 		return p

@@ -1,6 +1,10 @@
 package apt
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/disco-build/disco/stages/internal/mapped"
+)
 
 // Pool is one Packages index opened for resolving: its packages stay
 // encoded in one cache file (mapped, not read), with a hash table that
@@ -19,19 +23,19 @@ type Pool struct {
 	// Cached tells the pool came from the cache, without reading the index.
 	Cached bool
 
-	enc     *poolEncoding
+	enc     *mapped.Pool
 	pkgs    []*Package
 	state   []uint8 // 0 not decoded, 1 decoded, 2 failed
 	err     error
 	scratch []uint32
 }
 
-func newPool(enc *poolEncoding) *Pool {
-	return &Pool{enc: enc, pkgs: make([]*Package, enc.n), state: make([]uint8, enc.n)}
+func newPool(enc *mapped.Pool) *Pool {
+	return &Pool{enc: enc, pkgs: make([]*Package, enc.Len()), state: make([]uint8, enc.Len())}
 }
 
 // Len is the number of packages, in index order: IDs are 0 to Len()-1.
-func (p *Pool) Len() int { return p.enc.n }
+func (p *Pool) Len() int { return p.enc.Len() }
 
 // Err reports the first package that failed to decode (a damaged cache
 // file that passed its checksum); such packages are nil.
@@ -40,7 +44,7 @@ func (p *Pool) Err() error { return p.err }
 // Package returns package i, decoded on first use (the same pointer every
 // time); nil when it fails to decode.
 func (p *Pool) Package(i int) *Package {
-	if i < 0 || i >= p.enc.n {
+	if i < 0 || i >= p.enc.Len() {
 		return nil
 	}
 	switch p.state[i] {
@@ -50,19 +54,19 @@ func (p *Pool) Package(i int) *Package {
 		return nil
 	}
 	p.state[i] = 2
-	rec, ok := p.enc.record(i)
+	rec, ok := p.enc.Record(i)
 	if !ok {
 		p.fail(i, errCorrupt)
 		return nil
 	}
 	pk := &Package{Repo: p.Repo}
-	d := poolDecoder{enc: p.enc, b: rec}
+	d := poolDecoder{Reader: mapped.Reader{B: rec, Corrupt: errCorrupt}, enc: p.enc}
 	d.pkg(pk)
-	if d.err == nil && d.b != "" {
-		d.err = fmt.Errorf("%w: %d trailing bytes", errCorrupt, len(d.b))
+	if d.Err == nil && d.B != "" {
+		d.Err = fmt.Errorf("%w: %d trailing bytes", errCorrupt, len(d.B))
 	}
-	if d.err != nil {
-		p.fail(i, d.err)
+	if d.Err != nil {
+		p.fail(i, d.Err)
 		return nil
 	}
 	p.state[i], p.pkgs[i] = 1, pk
@@ -84,14 +88,14 @@ func (p *Pool) Providers(dst []int32, name string) []int32 { return p.lookup(dst
 func (p *Pool) Named(dst []int32, name string) []int32 { return p.lookup(dst, name, false) }
 
 func (p *Pool) lookup(dst []int32, name string, provides bool) []int32 {
-	p.scratch = p.enc.names.lookup(p.scratch[:0], name, p.enc.str)
+	p.scratch = p.enc.Lookup(p.scratch[:0], tableNames, name)
 	n := len(dst)
 	for _, post := range p.scratch {
 		if post&1 != 0 && !provides {
 			continue
 		}
 		i := int32(post >> 1)
-		if int(i) < p.enc.n && (len(dst) == n || dst[len(dst)-1] != i) {
+		if int(i) < p.enc.Len() && (len(dst) == n || dst[len(dst)-1] != i) {
 			dst = append(dst, i)
 		}
 	}

@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/disco-build/disco/stages/cachelock"
+	"github.com/disco-build/disco/stages/internal/mapped"
 )
 
 // Cache keeps parsed metadata in a directory, one file per metadata file,
@@ -92,33 +92,15 @@ func (c *Cache) put(kind string, ck Checksum, pkgs []*Package) error {
 
 // putBytes stores a payload, given in parts, under kind and ck.
 func (c *Cache) putBytes(kind string, ck Checksum, parts ...[]byte) error {
-	crc := uint32(0)
-	for _, p := range parts {
-		crc = crc32.Update(crc, castagnoli, p)
-	}
-	sum := binary.LittleEndian.AppendUint32(nil, crc)
-	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
+	if err := mapped.Write(c.Dir, ".tmp-"+kind+"-*", c.path(kind, ck), cacheMagic, parts...); err != nil {
 		return fmt.Errorf("metadata cache: %w", err)
-	}
-	// Locked while open, so that only a killed writer's is removed as a
-	// leftover (package cachelock); renamed before it is closed.
-	f, err := cachelock.CreateTemp(c.Dir, ".tmp-"+kind+"-*")
-	if err != nil {
-		return fmt.Errorf("metadata cache: %w", err)
-	}
-	defer f.Close()
-	_, err = f.Write(append([]byte(cacheMagic), sum[:]...))
-	for _, p := range parts {
-		if err == nil {
-			_, err = f.Write(p)
-		}
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), c.path(kind, ck))
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("metadata cache: writing %s: %w", c.path(kind, ck), err)
 	}
 	return nil
+}
+
+// mapFile returns the payload of a sound cache file, mapped (mapped.Map):
+// only the pages a lookup touches stay resident, and the strings of the
+// packages decoded from it point into it.
+func (c *Cache) mapFile(kind string, ck Checksum) (string, bool) {
+	return mapped.Map(c.path(kind, ck), cacheMagic)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/disco-build/disco/stages/internal/mapped"
 	"github.com/disco-build/disco/stages/rpmver"
 )
 
@@ -34,7 +35,7 @@ type encoder struct {
 	body  []byte
 	// spans, when set, records where each string's bytes are in table
 	// (the pool file keeps them so that it can find a string by index).
-	spans *[]span
+	spans *[]mapped.Span
 }
 
 func encodePackages(pkgs []*Package) ([]byte, error) {
@@ -70,7 +71,7 @@ func (e *encoder) intern(s string) uint64 {
 		e.strs[s] = i
 		e.table = binary.AppendUvarint(e.table, uint64(len(s)))
 		if e.spans != nil {
-			*e.spans = append(*e.spans, span{uint32(len(e.table)), uint32(len(s))})
+			*e.spans = append(*e.spans, mapped.Span{Off: uint32(len(e.table)), N: uint32(len(s))})
 		}
 		e.table = append(e.table, s...)
 	}
@@ -130,55 +131,25 @@ func depLists(p *Package) [8]*[]rpmver.Dep {
 		&p.Recommends, &p.Suggests, &p.Supplements, &p.Enhances}
 }
 
-// decoder reads the encoding; the first error sticks.
+// decoder reads the encoding; the first error sticks (mapped.Reader,
+// whose Corrupt is errCodec).
 type decoder struct {
-	all  string // the whole encoding
-	b    string // what remains to read of it
-	strs []span // the string table: string i is all[strs[i].off:][:strs[i].n]
-	// fixed, when set, replaces strs: span i is the 8 bytes at 8*i (a pool
-	// file's span section, read in place), offsets relative to all.
-	fixed string
-	err   error
-	deps  []rpmver.Dep // block the dep lists are carved from
+	mapped.Reader
+	all  string        // the whole encoding
+	strs []mapped.Span // the string table: string i is all[strs[i].Off:][:strs[i].N]
+	// pool, when set, replaces strs: the strings are a pool file's, read
+	// in place.
+	pool *mapped.Pool
+	deps []rpmver.Dep // block the dep lists are carved from
 	// files, when set, keeps of each package's Files only these paths
 	// (copied out of the table, so that it can be freed).
 	files map[string]bool
 }
 
-type span struct{ off, n uint32 }
-
-// uvarint is binary.Uvarint over a string.
-func uvarint(s string) (uint64, int) {
-	var x uint64
-	var sh uint
-	for i := 0; i < len(s) && i < binary.MaxVarintLen64; i++ {
-		c := s[i]
-		if c < 0x80 {
-			if i == binary.MaxVarintLen64-1 && c > 1 {
-				return 0, -(i + 1) // overflow
-			}
-			return x | uint64(c)<<sh, i + 1
-		}
-		x |= uint64(c&0x7f) << sh
-		sh += 7
-	}
-	return 0, 0
-}
-
 var errCodec = errors.New("corrupt cache encoding")
 
-func (d *decoder) uint() uint64 {
-	v, n := uvarint(d.b)
-	if n <= 0 {
-		d.fail()
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
-}
-
 func (d *decoder) int() int64 {
-	u := d.uint()
+	u := d.Uint()
 	v := int64(u >> 1) // binary.Varint's zig-zag
 	if u&1 != 0 {
 		v = ^v
@@ -186,42 +157,24 @@ func (d *decoder) int() int64 {
 	return v
 }
 
-func (d *decoder) fail() {
-	if d.err == nil {
-		d.err = errCodec
-	}
-	d.b = ""
-}
-
-// count reads a length that must not exceed what remains (every item
-// takes at least one byte), so corrupt input cannot ask for huge memory.
-func (d *decoder) count() int {
-	n := d.uint()
-	if n > uint64(len(d.b)) {
-		d.fail()
-		return 0
-	}
-	return int(n)
-}
-
 func (d *decoder) str() string {
-	i := d.uint()
-	if d.fixed != "" {
-		s, ok := fixedStr(d.all, d.fixed, i)
+	i := d.Uint()
+	if d.pool != nil {
+		s, ok := d.pool.Str(i)
 		if !ok {
-			d.fail()
+			d.Fail()
 		}
 		return s
 	}
 	if i >= uint64(len(d.strs)) {
-		d.fail()
+		d.Fail()
 		return ""
 	}
 	s := d.strs[i]
-	return d.all[s.off : s.off+s.n]
+	return d.all[s.Off : s.Off+s.N]
 }
 
-func (d *decoder) bool() bool { return d.uint() != 0 }
+func (d *decoder) bool() bool { return d.Uint() != 0 }
 
 func (d *decoder) evr() rpmver.EVR {
 	return rpmver.EVR{Epoch: int(d.int()), HasEpoch: d.bool(), Version: d.str(), Release: d.str()}
@@ -235,35 +188,35 @@ func decodeFiltered(b string, files map[string]bool) ([]*Package, error) {
 	if len(b) > math.MaxUint32 {
 		return nil, fmt.Errorf("%w: %d bytes", errCodec, len(b))
 	}
-	d := &decoder{all: b, b: b, files: files}
+	d := &decoder{Reader: mapped.Reader{B: b, Corrupt: errCodec}, all: b, files: files}
 	d.table()
-	n := d.count()
+	n := d.Count()
 	pkgs := make([]*Package, n)
 	block := make([]Package, n)
 	for i := range pkgs {
 		pkgs[i] = &block[i]
 		d.pkg(pkgs[i])
-		if d.err != nil {
-			return nil, fmt.Errorf("package %d: %w", i, d.err)
+		if d.Err != nil {
+			return nil, fmt.Errorf("package %d: %w", i, d.Err)
 		}
 	}
-	if len(d.b) != 0 {
-		return nil, fmt.Errorf("%w: %d trailing bytes", errCodec, len(d.b))
+	if len(d.B) != 0 {
+		return nil, fmt.Errorf("%w: %d trailing bytes", errCodec, len(d.B))
 	}
 	return pkgs, nil
 }
 
 // table reads where the strings of the string table are.
 func (d *decoder) table() {
-	n := d.count()
-	d.strs = make([]span, n)
+	n := d.Count()
+	d.strs = make([]mapped.Span, n)
 	for i := range d.strs {
-		l := d.count()
-		if l > len(d.b) {
-			d.fail()
+		l := d.Count()
+		if l > len(d.B) {
+			d.Fail()
 			return
 		}
-		d.strs[i] = span{uint32(len(d.all) - len(d.b)), uint32(l)}
-		d.b = d.b[l:]
+		d.strs[i] = mapped.Span{Off: uint32(len(d.all) - len(d.B)), N: uint32(l)}
+		d.B = d.B[l:]
 	}
 }

@@ -25,7 +25,7 @@ func (d *decoder) pkg(p *Package) {
 		d.filteredFiles(p)
 		return
 	}
-	if n := d.count(); n > 0 {
+	if n := d.Count(); n > 0 {
 		p.Files = make([]string, n)
 		for i := range p.Files {
 			p.Files[i] = d.str()
@@ -35,7 +35,7 @@ func (d *decoder) pkg(p *Package) {
 	if d.bool() {
 		p.FileTypes = make([]FileType, len(p.Files))
 		for i := range p.FileTypes {
-			p.FileTypes[i] = FileType(d.uint())
+			p.FileTypes[i] = FileType(d.Uint())
 		}
 	}
 }
@@ -43,7 +43,7 @@ func (d *decoder) pkg(p *Package) {
 // filteredFiles reads a package's files keeping only those in d.files.
 func (d *decoder) filteredFiles(p *Package) {
 	var kept []int
-	n := d.count()
+	n := d.Count()
 	for i := 0; i < n; i++ {
 		if f := d.str(); d.files[f] {
 			p.Files = append(p.Files, strings.Clone(f))
@@ -55,7 +55,7 @@ func (d *decoder) filteredFiles(p *Package) {
 		return
 	}
 	for i, k := 0, 0; i < n; i++ {
-		t := FileType(d.uint())
+		t := FileType(d.Uint())
 		if k < len(kept) && kept[k] == i {
 			if t != FilePlain && p.FileTypes == nil {
 				p.FileTypes = make([]FileType, len(kept))
@@ -69,7 +69,7 @@ func (d *decoder) filteredFiles(p *Package) {
 }
 
 func (d *decoder) depList() []rpmver.Dep {
-	n := d.count()
+	n := d.Count()
 	if n == 0 {
 		return nil
 	}
@@ -80,7 +80,7 @@ func (d *decoder) depList() []rpmver.Dep {
 	d.deps = d.deps[n:]
 	for i := range l {
 		l[i].Name = d.str()
-		f := d.uint()
+		f := d.Uint()
 		l[i].Pre = f&1 != 0
 		l[i].Flags = rpmver.Flags(f >> 1)
 		if l[i].Flags != rpmver.Any {

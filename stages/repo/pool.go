@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+
+	"github.com/disco-build/disco/stages/internal/mapped"
 )
 
 // Pool is a repository's metadata opened for resolving, the way libsolv's
@@ -28,7 +30,7 @@ type Pool struct {
 	// Cached tells that the pool came from the Cache.
 	Cached bool
 
-	enc     poolEncoding
+	enc     *mapped.Pool
 	dec     decoder
 	keep    func(*Package) bool  // includepkgs/excludepkgs; nil keeps all
 	pkgs    []*Package           // decoded packages by index, nil until then
@@ -130,11 +132,11 @@ func LoadPool(ctx context.Context, cfg *Config, src Source, opts Options) (*Pool
 	return p, nil
 }
 
-func (p *Pool) init(enc poolEncoding) {
+func (p *Pool) init(enc *mapped.Pool) {
 	p.enc = enc
-	p.dec = decoder{all: enc.all, fixed: enc.spans}
-	p.pkgs = make([]*Package, enc.n)
-	p.state = make([]uint8, enc.n)
+	p.dec = decoder{Reader: mapped.Reader{Corrupt: errCodec}, pool: enc}
+	p.pkgs = make([]*Package, enc.Len())
+	p.state = make([]uint8, enc.Len())
 	p.pending = map[int32][]poolFile{}
 	p.added = map[string]bool{}
 }
@@ -156,7 +158,7 @@ func packageFilter(cfg *Config, opts Options) (func(*Package) bool, error) {
 
 // Len is the number of packages in the repository's primary.xml (before
 // includepkgs/excludepkgs).
-func (p *Pool) Len() int { return p.enc.n }
+func (p *Pool) Len() int { return p.enc.Len() }
 
 // Err reports the first package that failed to decode (a damaged cache
 // entry that passed its checksum); lookups skip such packages.
@@ -166,19 +168,19 @@ func (p *Pool) Err() error { return p.err }
 // named key, providing key, or owning the path key (per primary.xml or
 // filelists.xml), ascending; Package(i) is nil for those
 // includepkgs/excludepkgs drop.
-func (p *Pool) Providers(dst []int32, key string) []int32 { return p.lookup(dst, &p.enc.fwd, key) }
+func (p *Pool) Providers(dst []int32, key string) []int32 { return p.lookup(dst, tableFwd, key) }
 
 // Referrers appends to dst the indexes of the packages whose Obsoletes
 // name key or whose Supplements mention key (every word of a rich one).
 // Packages whose Supplements mention a path are filed under "".
-func (p *Pool) Referrers(dst []int32, key string) []int32 { return p.lookup(dst, &p.enc.rev, key) }
+func (p *Pool) Referrers(dst []int32, key string) []int32 { return p.lookup(dst, tableRev, key) }
 
-func (p *Pool) lookup(dst []int32, t *hashTable, key string) []int32 {
-	p.scratch = t.lookup(p.scratch[:0], key, p.enc.str)
+func (p *Pool) lookup(dst []int32, table int, key string) []int32 {
+	p.scratch = p.enc.Lookup(p.scratch[:0], table, key)
 	n := len(dst)
 	for _, post := range p.scratch {
 		i := int32(post >> postShift)
-		if int(i) < p.enc.n && (len(dst) == n || dst[len(dst)-1] != i) {
+		if int(i) < p.enc.Len() && (len(dst) == n || dst[len(dst)-1] != i) {
 			dst = append(dst, i)
 		}
 	}
@@ -188,7 +190,7 @@ func (p *Pool) lookup(dst []int32, t *hashTable, key string) []int32 {
 // Package returns the i-th package of primary.xml, decoded on first use;
 // nil when includepkgs/excludepkgs drop it or it fails to decode.
 func (p *Pool) Package(i int) *Package {
-	if i < 0 || i >= p.enc.n {
+	if i < 0 || i >= p.enc.Len() {
 		return nil
 	}
 	switch p.state[i] {
@@ -198,19 +200,19 @@ func (p *Pool) Package(i int) *Package {
 		return nil
 	}
 	p.state[i] = 2
-	rec, ok := p.enc.record(i)
+	rec, ok := p.enc.Record(i)
 	if !ok {
 		p.fail(i, errCodec)
 		return nil
 	}
 	pk := &Package{}
-	p.dec.b, p.dec.err = rec, nil
+	p.dec.B, p.dec.Err = rec, nil
 	p.dec.pkg(pk)
-	if p.dec.err == nil && len(p.dec.b) != 0 {
-		p.dec.err = fmt.Errorf("%w: %d trailing bytes", errCodec, len(p.dec.b))
+	if p.dec.Err == nil && len(p.dec.B) != 0 {
+		p.dec.Err = fmt.Errorf("%w: %d trailing bytes", errCodec, len(p.dec.B))
 	}
-	if p.dec.err != nil {
-		p.fail(i, p.dec.err)
+	if p.dec.Err != nil {
+		p.fail(i, p.dec.Err)
 		return nil
 	}
 	pk.RepoID = p.ID
@@ -247,7 +249,7 @@ func (p *Pool) AddFiles(paths map[string]bool) {
 	sort.Strings(todo) // each package's Files grow in one order
 	for _, path := range todo {
 		p.added[path] = true
-		p.scratch = p.enc.fwd.lookup(p.scratch[:0], path, p.enc.str)
+		p.scratch = p.enc.Lookup(p.scratch[:0], tableFwd, path)
 		for _, post := range p.scratch {
 			if post&postFilelist == 0 {
 				continue

@@ -1,18 +1,15 @@
-package repo
+package mapped
 
 import (
 	"encoding/binary"
 	"slices"
 )
 
-// The pool file's hash tables map a key (a string of the pool's string
-// table) to a list of uint32 postings, read in place from the mapped file:
-// a lookup costs a hash and a probe or two, and nothing is built at load.
-//
-// Layout (little-endian uint32s): slot count (a power of two), the slots
-// (0 empty, else 1 + entry index), entry count, then per entry its key's
-// string index, the start of its postings and their count, then the
-// postings count and the postings.
+// A hash table maps a key (a string of the pool's string table) to a list
+// of uint32 postings. Layout, little-endian u32s: slot count (a power of
+// two), the slots (0 empty, else 1 + entry index), entry count, then per
+// entry its key's string index, the start of its postings and their
+// count, then the postings count and the postings.
 
 // fnv1a is FNV-1a (64-bit): deterministic, unlike hash/maphash.
 func fnv1a(s string) uint64 {
@@ -24,19 +21,19 @@ func fnv1a(s string) uint64 {
 	return h
 }
 
-// hashBuilder collects postings as key-value pairs, sorted when written
-// (one flat array: a map of slices took several times the memory on a
-// distribution's million keys).
-type hashBuilder struct {
+// HashBuilder collects a table's postings as key-value pairs, sorted when
+// written (one flat array: a map of slices took several times the memory
+// on a distribution's million keys).
+type HashBuilder struct {
 	pairs []uint64 // string index << 32 | posting
 }
 
-// add files v under the key of string index k.
-func (h *hashBuilder) add(k, v uint32) { h.pairs = append(h.pairs, uint64(k)<<32|uint64(v)) }
+// Add files posting v under the key of string index k.
+func (h *HashBuilder) Add(k, v uint32) { h.pairs = append(h.pairs, uint64(k)<<32|uint64(v)) }
 
 // appendTo writes the table; str returns the key of a string index.
 // Postings of a key are sorted, repeats dropped.
-func (h *hashBuilder) appendTo(b []byte, str func(uint32) string) []byte {
+func (h *HashBuilder) appendTo(b []byte, str func(uint32) string) []byte {
 	slices.Sort(h.pairs)
 	h.pairs = slices.Compact(h.pairs)
 	nkeys := 0
@@ -51,11 +48,9 @@ func (h *hashBuilder) appendTo(b []byte, str func(uint32) string) []byte {
 	}
 	slots := make([]uint32, nslots)
 	b = slices.Grow(b, 4*(3+nslots+3*nkeys+len(h.pairs)))
-	u := func(v uint32) { b = binary.LittleEndian.AppendUint32(b, v) }
 	// Entries in key order: key, start, count.
 	entries := make([]byte, 0, 12*nkeys)
-	e := 0
-	for i := 0; i < len(h.pairs); {
+	for i, e := 0, 0; i < len(h.pairs); e++ {
 		k := uint32(h.pairs[i] >> 32)
 		j := i
 		for j < len(h.pairs) && uint32(h.pairs[j]>>32) == k {
@@ -65,13 +60,13 @@ func (h *hashBuilder) appendTo(b []byte, str func(uint32) string) []byte {
 		for slots[slot] != 0 {
 			slot = (slot + 1) & uint64(nslots-1)
 		}
-		e++
-		slots[slot] = uint32(e)
+		slots[slot] = uint32(e + 1)
 		entries = binary.LittleEndian.AppendUint32(entries, k)
 		entries = binary.LittleEndian.AppendUint32(entries, uint32(i))
 		entries = binary.LittleEndian.AppendUint32(entries, uint32(j-i))
 		i = j
 	}
+	u := func(v uint32) { b = binary.LittleEndian.AppendUint32(b, v) }
 	u(uint32(nslots))
 	for _, s := range slots {
 		u(s)
@@ -87,7 +82,7 @@ func (h *hashBuilder) appendTo(b []byte, str func(uint32) string) []byte {
 
 // hashTable reads a table written by appendTo, in place.
 type hashTable struct {
-	slots, entries, postings string // sections of the mapped file
+	slots, entries, postings string // sections of the payload
 	mask                     uint64
 }
 
@@ -98,10 +93,10 @@ func readHashTable(b string) (t hashTable, n int, ok bool) {
 		if off < 0 || off+4 > len(b) {
 			return 0, false
 		}
-		return u32(b, off), true
+		return U32(b, off), true
 	}
 	nslots, ok := word(0)
-	if !ok || nslots == 0 || nslots&(nslots-1) != 0 || uint64(nslots)*4 > uint64(len(b)) {
+	if !ok || nslots == 0 || nslots&(nslots-1) != 0 || uint64(nslots)*4 > uint64(len(b)-4) {
 		return t, 0, false
 	}
 	off := 4
@@ -122,32 +117,29 @@ func readHashTable(b string) (t hashTable, n int, ok bool) {
 	return t, off, true
 }
 
-func u32(s string, i int) uint32 {
-	return uint32(s[i]) | uint32(s[i+1])<<8 | uint32(s[i+2])<<16 | uint32(s[i+3])<<24
-}
-
-// lookup returns the postings filed under key, appended to dst; str
-// returns the string of a string index ("", false when out of range).
-func (t *hashTable) lookup(dst []uint32, key string, str func(uint32) (string, bool)) []uint32 {
-	if t.mask == 0 && t.slots == "" {
+// Lookup appends to dst the postings that table t (0 for the first the
+// pool was written with) files under key, ascending.
+func (p *Pool) Lookup(dst []uint32, t int, key string) []uint32 {
+	h := &p.tables[t]
+	if h.slots == "" {
 		return dst
 	}
-	nent := uint32(len(t.entries) / 12)
-	for j, probes := fnv1a(key)&t.mask, uint64(0); probes <= t.mask; j, probes = (j+1)&t.mask, probes+1 {
-		s := u32(t.slots, int(j)*4)
+	nent := uint32(len(h.entries) / 12)
+	for j, probes := fnv1a(key)&h.mask, uint64(0); probes <= h.mask; j, probes = (j+1)&h.mask, probes+1 {
+		s := U32(h.slots, int(j)*4)
 		if s == 0 || s > nent {
 			return dst
 		}
 		e := int(s-1) * 12
-		if k, ok := str(u32(t.entries, e)); !ok || k != key {
+		if k, ok := p.Str(uint64(U32(h.entries, e))); !ok || k != key {
 			continue
 		}
-		start, n := u32(t.entries, e+4), u32(t.entries, e+8)
-		if uint64(start)+uint64(n) > uint64(len(t.postings)/4) {
+		start, n := U32(h.entries, e+4), U32(h.entries, e+8)
+		if uint64(start)+uint64(n) > uint64(len(h.postings)/4) {
 			return dst
 		}
 		for i := start; i < start+n; i++ {
-			dst = append(dst, u32(t.postings, int(i)*4))
+			dst = append(dst, U32(h.postings, int(i)*4))
 		}
 		return dst
 	}
