@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/disco-build/disco/internal/units"
 	"github.com/disco-build/disco/runtime/plan"
 	"github.com/disco-build/disco/stages"
 	"github.com/disco-build/disco/stages/fetch"
@@ -100,17 +101,8 @@ func fetchSummary(s fetch.Summary) string {
 		s.Packages, s.Downloaded, humanBytes(s.Bytes), s.FromCache, s.Seconds())
 }
 
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
-}
+// humanBytes is how the CLI prints a size ("1.5 MiB", "512 B").
+func humanBytes(n int64) string { return units.Bytes(n, "B") }
 
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)

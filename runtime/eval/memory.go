@@ -7,6 +7,8 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"sync"
+
+	"github.com/disco-build/disco/internal/units"
 )
 
 // DefaultMaxMemory bounds the memory one evaluation may hold: 1 GiB, far
@@ -88,9 +90,9 @@ func (m *meter) check(extra uint64) error {
 	}
 	if extra > 0 {
 		return fmt.Errorf("would need %s more while evaluation holds %s; its memory bound is %s (raise it with --max-memory)",
-			bytesString(extra), bytesString(upper), bytesString(m.limit))
+			units.Bytes(extra, "bytes"), units.Bytes(upper, "bytes"), units.Bytes(m.limit, "bytes"))
 	}
-	return fmt.Errorf("evaluation holds %s, more than its memory bound of %s (raise it with --max-memory)", bytesString(upper), bytesString(m.limit))
+	return fmt.Errorf("evaluation holds %s, more than its memory bound of %s (raise it with --max-memory)", units.Bytes(upper, "bytes"), units.Bytes(m.limit, "bytes"))
 }
 
 // charge accounts for a result of about n bytes that what is about to
@@ -98,7 +100,7 @@ func (m *meter) check(extra uint64) error {
 func (m *meter) charge(what string, n uint64) error {
 	if n > m.limit {
 		return fmt.Errorf("%s: the result would take about %s, more than the evaluation's memory bound of %s (raise it with --max-memory)",
-			what, bytesString(n), bytesString(m.limit))
+			what, units.Bytes(n, "bytes"), units.Bytes(m.limit, "bytes"))
 	}
 	m.pending += n
 	if m.pending < sampleEvery && n < sampleEvery {
@@ -109,18 +111,6 @@ func (m *meter) charge(what string, n uint64) error {
 		return fmt.Errorf("%s: %w", what, err)
 	}
 	return nil
-}
-
-func bytesString(n uint64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
 }
 
 // soft is the Go runtime's soft memory limit while evaluations run.
