@@ -54,19 +54,13 @@ func (p *Pool) Package(i int) *Package {
 		return nil
 	}
 	p.state[i] = 2
-	rec, ok := p.enc.Record(i)
-	if !ok {
-		p.fail(i, errCorrupt)
-		return nil
-	}
 	pk := &Package{Repo: p.Repo}
-	d := poolDecoder{Reader: mapped.Reader{B: rec, Corrupt: errCorrupt}, enc: p.enc}
-	d.pkg(pk)
-	if d.Err == nil && d.B != "" {
-		d.Err = fmt.Errorf("%w: %d trailing bytes", errCorrupt, len(d.B))
+	d := poolDecoder{Reader: mapped.Reader{Corrupt: errCorrupt}, enc: p.enc}
+	if d.Start(p.enc, i) {
+		d.pkg(pk)
 	}
-	if d.Err != nil {
-		p.fail(i, d.Err)
+	if err := d.End(); err != nil {
+		p.fail(i, err)
 		return nil
 	}
 	p.state[i], p.pkgs[i] = 1, pk

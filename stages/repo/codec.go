@@ -200,8 +200,8 @@ func decodeFiltered(b string, files map[string]bool) ([]*Package, error) {
 			return nil, fmt.Errorf("package %d: %w", i, d.Err)
 		}
 	}
-	if len(d.B) != 0 {
-		return nil, fmt.Errorf("%w: %d trailing bytes", errCodec, len(d.B))
+	if err := d.End(); err != nil {
+		return nil, err
 	}
 	return pkgs, nil
 }

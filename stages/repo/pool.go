@@ -200,19 +200,12 @@ func (p *Pool) Package(i int) *Package {
 		return nil
 	}
 	p.state[i] = 2
-	rec, ok := p.enc.Record(i)
-	if !ok {
-		p.fail(i, errCodec)
-		return nil
-	}
 	pk := &Package{}
-	p.dec.B, p.dec.Err = rec, nil
-	p.dec.pkg(pk)
-	if p.dec.Err == nil && len(p.dec.B) != 0 {
-		p.dec.Err = fmt.Errorf("%w: %d trailing bytes", errCodec, len(p.dec.B))
+	if p.dec.Start(p.enc, i) {
+		p.dec.pkg(pk)
 	}
-	if p.dec.Err != nil {
-		p.fail(i, p.dec.Err)
+	if err := p.dec.End(); err != nil {
+		p.fail(i, err)
 		return nil
 	}
 	pk.RepoID = p.ID

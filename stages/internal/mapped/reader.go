@@ -1,6 +1,9 @@
 package mapped
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"fmt"
+)
 
 // Reader reads uvarints from what remains of a record, B. The first
 // failure sticks: Err becomes Corrupt and B empty.
@@ -8,6 +11,26 @@ type Reader struct {
 	B       string
 	Err     error
 	Corrupt error // the error a malformed read sets
+}
+
+// Start points r at record i of p and clears Err; false (Err set) when
+// the record's offsets are out of range.
+func (r *Reader) Start(p *Pool, i int) bool {
+	var ok bool
+	r.Err = nil
+	if r.B, ok = p.Record(i); !ok {
+		r.Fail()
+	}
+	return ok
+}
+
+// End returns the first failure, or an error when bytes of the record are
+// left unread.
+func (r *Reader) End() error {
+	if r.Err == nil && r.B != "" {
+		r.Err = fmt.Errorf("%w: %d trailing bytes", r.Corrupt, len(r.B))
+	}
+	return r.Err
 }
 
 // Fail records Corrupt (unless an error is already set) and stops reading.
