@@ -18,7 +18,10 @@ func (r *reader) machine(g groupRef, sh *shared, name string) (*plan.Machine, er
 	}
 	m := &plan.Machine{Pos: pos, Name: name, Group: g.name, Source: plan.SourceLegacy}
 	var errs []error
-	for _, step := range []func(*plan.Machine, string) error{r.packages, r.yum, r.init} {
+	if err := r.repositories(m, sh, dir); err != nil {
+		errs = append(errs, err)
+	}
+	for _, step := range []func(*plan.Machine, string) error{r.packages, r.init} {
 		if err := step(m, dir); err != nil {
 			errs = append(errs, err)
 		}
@@ -67,7 +70,31 @@ func (r *reader) machineParts(m *plan.Machine, g groupRef, sh *shared, dir strin
 	return nil
 }
 
-// packages reads the packages file; "setup" is always requested.
+// repositories reads where the machine's packages come from: yum/ (RPM),
+// or the apt sources of the group's apt/ folder and its own (Debian). A
+// machine with yum/ in a group with apt sources, or with both folders, is
+// an error: a machine takes its packages from one format.
+func (r *reader) repositories(m *plan.Machine, sh *shared, dir string) error {
+	own, ownApt, err := r.aptSources(join(dir, "apt"))
+	if err != nil {
+		return err
+	}
+	_, hasYum, err := r.stat(join(dir, "yum"))
+	if err != nil {
+		return err
+	}
+	sources := append(append([]aptSource(nil), sh.apt...), own...)
+	switch {
+	case hasYum && len(sources) > 0:
+		return plan.Errorf(plan.Pos{File: join(dir, "yum")}, "the machine has yum/ (RPM) and apt sources (Debian, at %s); a machine takes its packages from one format", sources[0].pos)
+	case ownApt || len(sources) > 0:
+		return r.aptRepos(m, sources)
+	}
+	return r.yum(m, dir)
+}
+
+// packages reads the packages file; "setup" is always requested of an RPM
+// machine (Debian has no such package).
 func (r *reader) packages(m *plan.Machine, dir string) error {
 	rel := join(dir, "packages")
 	data, ok, err := r.file(rel)
@@ -90,7 +117,7 @@ func (r *reader) packages(m *plan.Machine, dir string) error {
 		hasSetup = hasSetup || s == "setup"
 		m.Packages = append(m.Packages, plan.Package{Pos: pos, Name: s})
 	}
-	if !hasSetup {
+	if !hasSetup && m.Format != plan.FormatDeb {
 		m.Packages = append([]plan.Package{{Pos: plan.Pos{File: rel}, Name: "setup"}}, m.Packages...)
 	}
 	return nil
