@@ -83,10 +83,12 @@ func readKeyring(fsys fs.FS, pos plan.Pos, path string) (plan.Keyring, error) {
 const packageSetDoc = `Names a set of packages the resolver computes from the repositories at
 lock time, for a machine's packages beside plain names: the plan records
 the name, the lock what it became. Debian machines know mmdebstrap's
-variants: "essential" (every Essential: yes package), "required" and
-"minbase" (those, apt, and Priority: required), "important" (and Priority:
-important) and "standard" (and Priority: standard). The module
-@disco/debian.star calls it variant().
+variants: "essential" (every Essential: yes package), "apt" (and apt),
+"required" and "minbase" (and Priority: required), "buildd" (and
+build-essential), "important" (and Priority: important) and "standard"
+(and Priority: standard). As apt-get install on an empty system, a Debian
+machine gets no Essential package it does not ask for: a bootable one
+asks for a variant. The module @disco/debian.star calls it variant().
 
     load("@disco/debian.star", "variant")
     debian = apt_repo("debian", url = "http://deb.debian.org/debian", suite = "bookworm",

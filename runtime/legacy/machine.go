@@ -93,8 +93,11 @@ func (r *reader) repositories(m *plan.Machine, sh *shared, dir string) error {
 	return r.yum(m, dir)
 }
 
-// packages reads the packages file; "setup" is always requested of an RPM
-// machine (Debian has no such package).
+// packages reads the packages file. An RPM machine always gets "setup",
+// first, unless the file lists it. A Debian machine's "@VARIANT" lines name
+// package sets (mmdebstrap's variants, plan.DebVariants); without one it
+// gets "@essential", first, as every Debian system has the Essential
+// packages.
 func (r *reader) packages(m *plan.Machine, dir string) error {
 	rel := join(dir, "packages")
 	data, ok, err := r.file(rel)
@@ -104,7 +107,8 @@ func (r *reader) packages(m *plan.Machine, dir string) error {
 	if !ok {
 		return plan.Errorf(plan.Pos{File: rel}, "missing packages file: a machine lists the packages it installs here")
 	}
-	hasSetup := false
+	deb := m.Format == plan.FormatDeb
+	hasBase := false
 	for i, line := range strings.Split(string(data), "\n") {
 		s := strings.TrimSpace(line)
 		if s == "" || strings.HasPrefix(s, "#") {
@@ -114,11 +118,19 @@ func (r *reader) packages(m *plan.Machine, dir string) error {
 		if strings.ContainsAny(s, " \t") {
 			return plan.Errorf(pos, "%q: one package name per line", s)
 		}
-		hasSetup = hasSetup || s == "setup"
-		m.Packages = append(m.Packages, plan.Package{Pos: pos, Name: s})
+		p := plan.Package{Pos: pos, Name: s}
+		if deb && strings.HasPrefix(s, "@") {
+			p = plan.Package{Pos: pos, Name: s[1:], Set: true}
+		}
+		hasBase = hasBase || p.Set || !deb && s == "setup"
+		m.Packages = append(m.Packages, p)
 	}
-	if !hasSetup && m.Format != plan.FormatDeb {
-		m.Packages = append([]plan.Package{{Pos: plan.Pos{File: rel}, Name: "setup"}}, m.Packages...)
+	if !hasBase {
+		base := plan.Package{Pos: plan.Pos{File: rel}, Name: "setup"}
+		if deb {
+			base = plan.Package{Pos: plan.Pos{File: rel}, Name: "essential", Set: true}
+		}
+		m.Packages = append([]plan.Package{base}, m.Packages...)
 	}
 	return nil
 }

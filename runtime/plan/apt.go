@@ -33,11 +33,12 @@ const DefaultPinPriority = 500
 
 // DebVariants are the package sets a Debian machine may request by name
 // (Package.Set), as mmdebstrap's --variant names them: "essential" is
-// every Essential: yes package; "required" and "minbase" add apt and the
-// packages of Priority: required; "important" adds Priority: important,
+// every Essential: yes package; "apt" adds apt; "required" and "minbase"
+// add the packages of Priority: required (apt among them); "buildd" adds
+// build-essential to those; "important" adds Priority: important,
 // "standard" Priority: standard. The resolver computes them from the
 // repositories at lock time.
-var DebVariants = []string{"essential", "required", "minbase", "important", "standard"}
+var DebVariants = []string{"essential", "apt", "required", "minbase", "buildd", "important", "standard"}
 
 // AptRepo is a Debian repository: one suite of an archive, reached through
 // one or more URIs (mirrors of each other, tried in order), with the

@@ -67,7 +67,7 @@ func (t *textWriter) packages(m *Machine) {
 	for i, p := range m.Packages {
 		names[i] = p.Name
 		if p.Set {
-			names[i] = "set:" + p.Name
+			names[i] = "@" + p.Name
 		}
 	}
 	t.line("  packages (%d): %s", len(names), strings.Join(names, " "))
