@@ -1,6 +1,7 @@
 package aptsolve
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/disco-build/disco/stages/apt"
@@ -151,6 +152,9 @@ type cache struct {
 	scratch    []int32
 	// cause is the reason given to what MarkInstall installs now.
 	cause Reason
+	// trace, when set, follows the marking as apt's Debug::pkgDepCache::
+	// Marker and Debug::pkgProblemResolver do (tests).
+	trace func(string)
 	// notes are what apt-get prints about the requests ("Note,
 	// selecting 'p' instead of 'v'").
 	notes []string
@@ -498,4 +502,10 @@ func contains(l []int32, x int32) bool {
 		}
 	}
 	return false
+}
+
+func (c *cache) tracef(depth int, format string, args ...any) {
+	if c.trace != nil {
+		c.trace(strings.Repeat("  ", depth) + fmt.Sprintf(format, args...))
+	}
 }

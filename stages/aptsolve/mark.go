@@ -45,6 +45,7 @@ func (c *cache) markKeep(id int32, soft, fromUser bool, depth int) bool {
 	} else {
 		st.iflags &^= flagAutoKept
 	}
+	c.tracef(depth+1, "MarkKeep %s FU=%v", c.pkgs[id].name, fromUser)
 	st.mode = modeKeep
 	st.inst = none
 	c.update(id)
@@ -65,6 +66,7 @@ func (c *cache) markDelete(id int32, depth int, fromUser bool) bool {
 		return false
 	}
 	st.iflags &^= flagAutoKept | flagPurge
+	c.tracef(depth+1, "MarkDelete %s FU=%v", c.pkgs[id].name, fromUser)
 	st.mode = modeKeep // not installed: nothing to remove
 	st.inst = none
 	c.update(id)
@@ -327,6 +329,7 @@ func (c *cache) markInstall(id int32, autoInst bool, depth int, fromUser bool) b
 	if !autoInst {
 		return !hasFailed
 	}
+	c.tracef(depth+1, "MarkInstall %s FU=%v", p.name, fromUser)
 	already := st.protect()
 	if !already {
 		st.iflags |= flagProtected
@@ -415,6 +418,7 @@ func (c *cache) installDependencies(id int32, depth int, toInstall []int, propag
 			if c.pkgs[tp].st.cand != sol {
 				continue
 			}
+			c.tracef(depth+1, "Installing %s as %s of %s", c.pkgs[tp].name, deps[end].typ, c.pkgs[id].name)
 			if propagate && critical && len(sols) == 1 {
 				if !c.withCause(id, deps, start, func() bool { return c.markInstall(tp, false, depth+1, false) }) {
 					continue
@@ -426,6 +430,9 @@ func (c *cache) installDependencies(id int32, depth int, toInstall []int, propag
 			}
 			found = true
 			break
+		}
+		if !found {
+			c.tracef(depth+2, "%s %s on %s can't be satisfied! (dep)", c.pkgs[id].name, deps[start].typ, groupString(deps, start))
 		}
 		if !found && critical {
 			failed = true

@@ -15,7 +15,10 @@ import (
 const (
 	rProtected    = 1 << 0
 	rPreInstalled = 1 << 1
-	rUpgradable   = 1 << 2
+	// rUpgradeTried is the inverse of apt's Upgradable flag, which
+	// ResolveInternal sets on every package (here: clears on every loaded
+	// package; the others start without it) and DoUpgrade clears.
+	rUpgradeTried = 1 << 2
 	rToRemove     = 1 << 4
 )
 
@@ -159,22 +162,23 @@ func (c *cache) resolve() error {
 				}
 				p.st.rflags &^= rPreInstalled
 			}
-			p.st.rflags |= rUpgradable
+			p.st.rflags &^= rUpgradeTried
 		}
 	}
 	c.makeScores()
-	list := c.hashOrder()
-	sort.SliceStable(list, func(a, b int) bool { return c.pkgs[list[a]].st.score > c.pkgs[list[b]].st.score })
+	pl := c.newPList()
 	change := true
 	for counter := 0; counter < 20 && change; counter++ {
 		change = false
-		for _, id := range list {
-			if c.pkgs[id].st.inst == none || !c.instBroken(id) {
-				continue
+		for i := 0; i < len(pl.ids); i++ {
+			id := pl.ids[i]
+			if c.pkgs[id].st.inst != none && c.instBroken(id) {
+				c.tracef(0, "Investigating (%d) %s", counter, c.pkgs[id].name)
+				if c.fixBroken(id, counter) {
+					change = true
+				}
 			}
-			if c.fixBroken(id, counter) {
-				change = true
-			}
+			i = pl.absorb(c, i)
 		}
 	}
 	if c.brokenCount() != 0 {
@@ -250,6 +254,7 @@ func (c *cache) fixBroken(I int32, counter int) bool {
 			inOr = false
 			continue
 		}
+		c.tracef(0, "Broken %s %s on %s", c.pkgs[I].name, deps[start].typ, deps[start].rel)
 		vlist := c.allTargets(&deps[start])
 		if len(vlist) == 0 && !st.protect() && !deps[start].typ.negative() {
 			if inOr {
@@ -265,6 +270,7 @@ func (c *cache) fixBroken(I int32, counter int) bool {
 			if c.pkgs[P].st.inst != ver && deps[start].typ.negative() {
 				continue
 			}
+			c.tracef(1, "Considering %s %d as a solution to %s %d", c.pkgs[P].name, c.pkgs[P].st.score, c.pkgs[I].name, st.score)
 			if st.score <= c.pkgs[P].st.score || c.state(deps, start)&depNow == 0 && !deps[end].typ.negative() {
 				if st.protect() {
 					if c.doUpgrade(P) {
@@ -385,13 +391,13 @@ func (c *cache) allTargets(d *dep) []int32 {
 // what its critical dependencies need, or undo.
 func (c *cache) doUpgrade(id int32) bool {
 	st := &c.load(id).st
-	if st.rflags&rUpgradable == 0 || st.cand == none {
+	if st.rflags&rUpgradeTried != 0 || st.cand == none {
 		return false
 	}
 	if st.rflags&rProtected != 0 {
 		return false
 	}
-	st.rflags &^= rUpgradable
+	st.rflags |= rUpgradeTried
 	wasKept := st.keep()
 	if !c.withResolverCauseOK(func() bool { return c.markInstall(id, false, 0, false) }) {
 		return false
@@ -437,6 +443,7 @@ func (c *cache) doUpgrade(id int32) bool {
 		}
 	}
 	if fail {
+		c.tracef(1, "Reinst failed %s", c.pkgs[id].name)
 		if wasKept {
 			c.markKeep(id, false, false, 0)
 		} else {
@@ -444,6 +451,7 @@ func (c *cache) doUpgrade(id int32) bool {
 		}
 		return false
 	}
+	c.tracef(1, "Re-Instated %s", c.pkgs[id].name)
 	return true
 }
 
@@ -475,4 +483,45 @@ func (c *cache) withResolverCauseOK(f func() bool) bool {
 	ok := f()
 	c.cause = old
 	return ok
+}
+
+// plist is the problem resolver's package order: by score at the start,
+// highest first; apt sorts every package of its cache, and the packages
+// this cache loads later all had a score of 0 then, so they join the
+// packages of score 0 in apt's hash order.
+type plist struct {
+	ids        []int32
+	known      int
+	zero, neg  int // where the packages of score 0, and below, start
+	startScore []int
+}
+
+func (c *cache) newPList() *plist {
+	pl := &plist{ids: c.hashOrder(), known: len(c.pkgs)}
+	pl.startScore = make([]int, len(c.pkgs))
+	for id, p := range c.pkgs {
+		pl.startScore[id] = p.st.score
+	}
+	sort.SliceStable(pl.ids, func(a, b int) bool { return pl.startScore[pl.ids[a]] > pl.startScore[pl.ids[b]] })
+	pl.zero = sort.Search(len(pl.ids), func(i int) bool { return pl.startScore[pl.ids[i]] <= 0 })
+	pl.neg = sort.Search(len(pl.ids), func(i int) bool { return pl.startScore[pl.ids[i]] < 0 })
+	return pl
+}
+
+// absorb inserts the packages loaded since the last call among those of
+// score 0 and returns the position of the current package i.
+func (pl *plist) absorb(c *cache, i int) int {
+	for ; pl.known < len(c.pkgs); pl.known++ {
+		id := int32(pl.known)
+		name := c.pkgs[id].name
+		at := pl.zero + sort.Search(pl.neg-pl.zero, func(k int) bool { return hashLess(name, c.pkgs[pl.ids[pl.zero+k]].name) })
+		pl.ids = append(pl.ids, 0)
+		copy(pl.ids[at+1:], pl.ids[at:])
+		pl.ids[at] = id
+		pl.neg++
+		if at <= i {
+			i++
+		}
+	}
+	return i
 }

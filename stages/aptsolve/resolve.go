@@ -60,7 +60,12 @@ func (r Reason) String() string {
 // The answer is sorted by name. Requests apt cannot satisfy give an
 // *Error explaining why in apt's words.
 func Resolve(u *Universe, requests []string, opt Options) ([]Package, error) {
+	return resolve(u, requests, opt, nil)
+}
+
+func resolve(u *Universe, requests []string, opt Options, trace func(string)) ([]Package, error) {
 	c := newCache(u, opt.Recommends)
+	c.trace = trace
 	sel, err := c.selectRequests(requests)
 	if err != nil {
 		return nil, err
