@@ -268,6 +268,8 @@ func TestScanMatchesPackage(t *testing.T) {
 Version: 1:2.0-1
 Architecture: amd64
 Multi-Arch: allowed
+Essential: yes
+Priority: required
 Depends: libc6 (>= 2.34), bar:any | baz
 Pre-Depends: dpkg
 Conflicts: old
@@ -295,7 +297,8 @@ Description: y
 			t.Fatalf("package %d: Scan failed", i)
 		}
 		pk := p.Package(i)
-		if rec.Name != pk.Name || rec.Architecture != pk.Architecture || rec.MultiArch != pk.MultiArch {
+		if rec.Name != pk.Name || rec.Architecture != pk.Architecture || rec.MultiArch != pk.MultiArch ||
+			rec.Priority != pk.Priority || rec.Essential != pk.Essential {
 			t.Fatalf("Scan %+v, Package %v", rec, pk)
 		}
 		var want []NameRef

@@ -21,13 +21,16 @@ var RelationFields = relationFields
 // ScanRecord is what Scan reads of a package record.
 type ScanRecord struct {
 	Name, Architecture, MultiArch string
+	Priority                      string
+	Essential                     bool
 	// Refs are the names of the relations, field by field in the order
 	// of RelationFields, then those of the provides, each in the order
 	// the index gives them.
 	Refs []NameRef
 }
 
-// Scan reads the name, architecture, Multi-Arch and the names every
+// Scan reads the name, architecture, Multi-Arch, priority, Essential and
+// the names every
 // relation and provide mentions of package i, without decoding versions
 // or the rest of the record, and without keeping anything: strings point
 // into the pool. It is for a pass over a whole index (a resolver ordering
@@ -43,8 +46,8 @@ func (p *Pool) Scan(i int, rec *ScanRecord) bool {
 		return false
 	}
 	d := poolDecoder{enc: p.enc, b: b}
-	rec.Name, rec.Architecture, rec.MultiArch = d.str(), d.str(), d.str()
-	for range 3 { // priority, section, source
+	rec.Name, rec.Architecture, rec.MultiArch, rec.Priority = d.str(), d.str(), d.str(), d.str()
+	for range 2 { // section, source
 		d.uint()
 	}
 	for range 3 { // filename, SHA256, description
@@ -52,7 +55,8 @@ func (p *Pool) Scan(i int, rec *ScanRecord) bool {
 	}
 	d.skipVersion()
 	d.skipVersion()
-	for range 3 { // flags, size, installed size
+	rec.Essential = d.uint()&1 != 0
+	for range 2 { // size, installed size
 		d.uint()
 	}
 	rec.Refs = rec.Refs[:0]

@@ -183,13 +183,16 @@ func compareAll(t *testing.T, w *world, requests [][]string, recommends []bool) 
 	wg.Wait()
 	agree, failures := 0, 0
 	for i, j := range jobs {
-		got, _ := w.discoAnswer(j.rq, j.rec)
+		got, pkgs := w.discoAnswer(j.rq, j.rec)
 		if want[i].failure != "" {
 			failures++
 		}
 		if got.String() != want[i].String() {
 			t.Errorf("%v (recommends %v):\n apt:   %s\n disco: %s", j.rq, j.rec, want[i], got)
 			continue
+		}
+		if pkgs != nil {
+			checkInstallable(t, fmt.Sprint(j.rq), pkgs)
 		}
 		agree++
 	}

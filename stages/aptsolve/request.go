@@ -2,6 +2,7 @@ package aptsolve
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -148,7 +149,9 @@ func (c *cache) virtualNotes(ids []int32) []string {
 		if len(provs) == 0 {
 			out = append(out, "Package "+name+" is not available, but is referred to by another package.",
 				"This may mean that the package is missing, has been obsoleted, or",
-				"is only available from another source", "")
+				"is only available from another source")
+			out = append(out, c.replacers(name)...)
+			out = append(out, "")
 			continue
 		}
 		out = append(out, "Package "+name+" is a virtual package provided by:")
@@ -178,4 +181,36 @@ func (c *cache) provLine(pr prov) string {
 		s += " (= " + pr.version + ")"
 	}
 	return s
+}
+
+// replacers is apt-get's "However the following packages replace it:"
+// list (ShowList, 79 columns): the packages with a Replaces on name, the
+// latest apt met first.
+func (c *cache) replacers(name string) []string {
+	var seen []string
+	l := c.u.replacedBy[name]
+	for i := len(l) - 1; i >= 0; i-- {
+		if !slices.Contains(seen, l[i]) {
+			seen = append(seen, l[i])
+		}
+	}
+	if len(seen) == 0 {
+		return nil
+	}
+	out := []string{"However the following packages replace it:"}
+	line, used := "", 0
+	for _, n := range seen {
+		if used == 0 || used+len(n) >= 76 {
+			if used != 0 {
+				out = append(out, line)
+			}
+			line, used = "  ", 0
+		} else {
+			line += " "
+			used++
+		}
+		line += n
+		used += len(n)
+	}
+	return append(out, line)
 }

@@ -65,10 +65,13 @@ func TestScenariosAgainstApt(t *testing.T) {
 				for _, rec := range []bool{false, true} {
 					total++
 					want := w.aptAnswer(t, rq, rec)
-					got, _ := w.discoAnswer(rq, rec)
+					got, pkgs := w.discoAnswer(rq, rec)
 					if got.String() != want.String() {
 						t.Errorf("%v (recommends %v):\n apt:   %s\n disco: %s", rq, rec, want, got)
 						continue
+					}
+					if pkgs != nil {
+						checkInstallable(t, strings.Join(rq, " "), pkgs)
 					}
 					agree++
 				}

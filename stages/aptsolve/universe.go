@@ -39,6 +39,14 @@ type Universe struct {
 	// generator creates the packages it meets, as names, dependency
 	// targets or provides.
 	ranks map[string]int32
+	// essential and priority are the names with Essential: yes and those
+	// with each Priority (for Variant).
+	essential map[string]bool
+	priority  map[string]map[string]bool
+	// replacedBy lists the packages that replace a package, in the
+	// order apt meets them (for apt-get's "However the following packages
+	// replace it").
+	replacedBy map[string][]string
 }
 
 // NewUniverse prepares sources for resolving packages of architecture
@@ -57,6 +65,7 @@ func NewUniverse(arch string, sources ...Source) (*Universe, error) {
 		n += s.Pool.Len()
 	}
 	u.ranks = make(map[string]int32, n*3/2)
+	u.essential, u.priority, u.replacedBy = map[string]bool{}, map[string]map[string]bool{}, map[string][]string{}
 	var rec apt.ScanRecord
 	for _, s := range sources {
 		for i := range s.Pool.Len() {
@@ -67,6 +76,23 @@ func NewUniverse(arch string, sources ...Source) (*Universe, error) {
 				continue
 			}
 			u.scanKeys(&rec, u.meet)
+			if rec.Essential {
+				u.essential[rec.Name] = true
+			}
+			for _, r := range rec.Refs {
+				if r.Field == depReplaces.field() {
+					k := u.depKey(r.Name, r.ArchQual)
+					if l := u.replacedBy[k]; len(l) == 0 || l[len(l)-1] != rec.Name {
+						u.replacedBy[k] = append(l, rec.Name)
+					}
+				}
+			}
+			if pr := strings.ToLower(rec.Priority); pr != "" {
+				if u.priority[pr] == nil {
+					u.priority[pr] = map[string]bool{}
+				}
+				u.priority[pr][rec.Name] = true
+			}
 		}
 	}
 	return u, nil
