@@ -118,7 +118,7 @@ func fileMirror(t *testing.T, s *apt.Suite, f *apt.StoreFetcher) string {
 	}
 	stored := f.Store.Path(idx[0].Info.SHA256)
 	for name, target := range map[string]string{
-		filepath.Join("dists/bookworm", idx[0].Path):                                          stored,
+		filepath.Join("dists/bookworm", idx[0].Path):                                         stored,
 		filepath.Join("dists/bookworm/main/binary-amd64/by-hash/SHA256", idx[0].Info.SHA256): stored,
 	} {
 		os.MkdirAll(filepath.Join(dir, filepath.Dir(name)), 0o755)
@@ -143,10 +143,10 @@ func serverSets(t *testing.T, b *bookworm) map[string][]string {
 		t.Fatal(err)
 	}
 	return map[string][]string{
-		"server":    {"systemd-sysv", "openssh-server", "linux-image-amd64"},
-		"postgresql": {"postgresql"},
-		"nginx":     {"nginx"},
-		"important": imp,
+		"server":         {"systemd-sysv", "openssh-server", "linux-image-amd64"},
+		"postgresql":     {"postgresql"},
+		"nginx":          {"nginx"},
+		"important":      imp,
 		"minbase+server": append(slices.Clone(minbase), "systemd-sysv", "openssh-server", "linux-image-amd64"),
 	}
 }

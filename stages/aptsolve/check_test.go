@@ -191,4 +191,3 @@ type fakeT struct {
 }
 
 func (f *fakeT) Errorf(string, ...any) { f.failed = true }
-
