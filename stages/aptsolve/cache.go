@@ -143,11 +143,14 @@ type fileRef struct {
 
 // cache is one resolve's view of the universe.
 type cache struct {
-	u          *Universe
-	pkgs       []*pkg
-	byName     map[string]int32
-	vers       []*version
-	byFile     map[fileRef]int32 // the version a record became
+	u      *Universe
+	pkgs   []*pkg
+	byName map[string]int32
+	vers   []*version
+	byFile map[fileRef]int32 // the version a record became
+	// byRank maps apt package IDs to loaded packages, once the problem
+	// resolver needs it (none: not loaded).
+	byRank     []int32
 	recommends bool
 	scratch    []int32
 	// cause is the reason given to what MarkInstall installs now.
@@ -177,6 +180,9 @@ func (c *cache) find(name string) int32 {
 	id := int32(len(c.pkgs))
 	c.pkgs = append(c.pkgs, &pkg{name: name, rank: rank, st: newState()})
 	c.byName[name] = id
+	if c.byRank != nil {
+		c.byRank[rank] = id
+	}
 	return id
 }
 

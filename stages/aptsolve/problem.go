@@ -166,19 +166,21 @@ func (c *cache) resolve() error {
 		}
 	}
 	c.makeScores()
-	pl := c.newPList()
-	change := true
-	for counter := 0; counter < 20 && change; counter++ {
-		change = false
-		for i := 0; i < len(pl.ids); i++ {
-			id := pl.ids[i]
-			if c.pkgs[id].st.inst != none && c.instBroken(id) {
+	if c.brokenCount() != 0 { // else the loop below changes nothing
+		order := c.resolverOrder()
+		change := true
+		for counter := 0; counter < 20 && change; counter++ {
+			change = false
+			for _, rank := range order {
+				id := c.byRank[rank]
+				if id == none || c.pkgs[id].st.inst == none || !c.instBroken(id) {
+					continue
+				}
 				c.tracef(0, "Investigating (%d) %s", counter, c.pkgs[id].name)
 				if c.fixBroken(id, counter) {
 					change = true
 				}
 			}
-			i = pl.absorb(c, i)
 		}
 	}
 	if c.brokenCount() != 0 {
@@ -485,43 +487,22 @@ func (c *cache) withResolverCauseOK(f func() bool) bool {
 	return ok
 }
 
-// plist is the problem resolver's package order: by score at the start,
-// highest first; apt sorts every package of its cache, and the packages
-// this cache loads later all had a score of 0 then, so they join the
-// packages of score 0 in apt's hash order.
-type plist struct {
-	ids        []int32
-	known      int
-	zero, neg  int // where the packages of score 0, and below, start
-	startScore []int
-}
-
-func (c *cache) newPList() *plist {
-	pl := &plist{ids: c.hashOrder(), known: len(c.pkgs)}
-	pl.startScore = make([]int, len(c.pkgs))
+// resolverOrder is the problem resolver's package order: every package
+// of apt's cache (as ranks) in apt's iteration order, sorted by score,
+// highest first, with apt's std::sort. Packages loaded later had a score
+// of 0; c.byRank tells which rank is loaded as which package from now on.
+func (c *cache) resolverOrder() []int32 {
+	base := c.u.iterationOrder()
+	c.byRank = make([]int32, len(base))
+	for i := range c.byRank {
+		c.byRank[i] = none
+	}
+	score := make([]int, len(base))
 	for id, p := range c.pkgs {
-		pl.startScore[id] = p.st.score
+		c.byRank[p.rank] = int32(id)
+		score[p.rank] = p.st.score
 	}
-	sort.SliceStable(pl.ids, func(a, b int) bool { return pl.startScore[pl.ids[a]] > pl.startScore[pl.ids[b]] })
-	pl.zero = sort.Search(len(pl.ids), func(i int) bool { return pl.startScore[pl.ids[i]] <= 0 })
-	pl.neg = sort.Search(len(pl.ids), func(i int) bool { return pl.startScore[pl.ids[i]] < 0 })
-	return pl
-}
-
-// absorb inserts the packages loaded since the last call among those of
-// score 0 and returns the position of the current package i.
-func (pl *plist) absorb(c *cache, i int) int {
-	for ; pl.known < len(c.pkgs); pl.known++ {
-		id := int32(pl.known)
-		name := c.pkgs[id].name
-		at := pl.zero + sort.Search(pl.neg-pl.zero, func(k int) bool { return hashLess(name, c.pkgs[pl.ids[pl.zero+k]].name) })
-		pl.ids = append(pl.ids, 0)
-		copy(pl.ids[at+1:], pl.ids[at:])
-		pl.ids[at] = id
-		pl.neg++
-		if at <= i {
-			i++
-		}
-	}
-	return i
+	order := append([]int32(nil), base...)
+	stdSort(order, func(a, b int32) bool { return score[a] > score[b] })
+	return order
 }

@@ -51,6 +51,19 @@ var scenarios = []scenario{
 		"Package: d\nDepends: e:any", "Package: e\nMulti-Arch: foreign", "Package: f\nDepends: g:any", "Package: h\nMulti-Arch: allowed\nProvides: g",
 		"Package: i\nDepends: c:amd64", "Package: j\nMulti-Arch: same\nDepends: a"),
 		reqs("a", "d", "f", "i", "j", "a:amd64", "c:all")},
+	{"pins", pinned, reqs("a", "a=2", "c", "b", "b=3", "e", "e=2", "f", "g", "h", "c=2 a=2", "b=3 a=2")},
+}
+
+// pinned are archives with apt pin priorities: a backports-like suite
+// (100), an experimental-like one (1), a pinned-up one (990), with
+// versions in several of them.
+var pinned = []archive{
+	{suite: "stable", index: stanzas("Package: a\nDepends: b", "Package: b", "Package: c", "Package: e\nVersion: 2",
+		"Package: f\nDepends: c (>= 2) | b")},
+	{suite: "backports", priority: 100, index: stanzas("Package: a\nVersion: 2\nDepends: b (>= 2) | c (>= 2)", "Package: c\nVersion: 2\nDepends: d",
+		"Package: d", "Package: f\nDepends: c (>= 2) | b")},
+	{suite: "experimental", priority: 1, index: stanzas("Package: b\nVersion: 3", "Package: g\nVersion: 1")},
+	{suite: "pinned", priority: 990, index: stanzas("Package: e\nVersion: 1", "Package: h\nDepends: c (>= 2)")},
 }
 
 // TestScenariosAgainstApt resolves every scenario's requests with

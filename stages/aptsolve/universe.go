@@ -2,7 +2,9 @@ package aptsolve
 
 import (
 	"fmt"
+	"sort"
 	"strings"
+	"sync"
 
 	"github.com/disco-build/disco/stages/apt"
 	"github.com/disco-build/disco/stages/debver"
@@ -39,6 +41,11 @@ type Universe struct {
 	// generator creates the packages it meets, as names, dependency
 	// targets or provides.
 	ranks map[string]int32
+	keys  []string // by rank
+	// order is every package by rank in apt's iteration order (PkgBegin:
+	// its hash table), computed on first use.
+	orderOnce sync.Once
+	order     []int32
 	// essential and priority are the names with Essential: yes and those
 	// with each Priority (for Variant).
 	essential map[string]bool
@@ -107,7 +114,20 @@ func (u *Universe) Sources() []Source { return u.sources }
 func (u *Universe) meet(key string) {
 	if _, ok := u.ranks[key]; !ok {
 		u.ranks[key] = int32(len(u.ranks))
+		u.keys = append(u.keys, key)
 	}
+}
+
+// iterationOrder returns every package's rank in apt's PkgBegin order.
+func (u *Universe) iterationOrder() []int32 {
+	u.orderOnce.Do(func() {
+		u.order = make([]int32, len(u.keys))
+		for i := range u.order {
+			u.order[i] = int32(i)
+		}
+		sort.Slice(u.order, func(a, b int) bool { return hashLess(u.keys[u.order[a]], u.keys[u.order[b]]) })
+	})
+	return u.order
 }
 
 // aptFieldOrder lists apt.RelationFields indexes in the order apt's
