@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"syscall"
 	"unsafe"
+
+	"github.com/disco-build/disco/stages/cachelock"
 )
 
 // Cache keeps parsed Packages indexes in a directory, one pool file per
@@ -49,7 +51,7 @@ func (c *Cache) put(sha256 string, parts [][]byte) error {
 	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
 		return fmt.Errorf("apt metadata cache: %w", err)
 	}
-	f, err := os.CreateTemp(c.Dir, ".tmp-packages-*")
+	f, err := cachelock.CreateTemp(c.Dir, ".tmp-packages-*") // locked while open: a later run removes it only if this one died
 	if err != nil {
 		return fmt.Errorf("apt metadata cache: %w", err)
 	}
