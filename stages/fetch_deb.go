@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"strings"
 
@@ -35,12 +36,24 @@ func (d *debFormat) items(ctx context.Context, m *plan.Machine, lm *lockfile.Mac
 			return nil, fmt.Errorf("%s: package %s comes from apt repository %q, which the machine no longer has; run disco lock", m.ID(), name, p.Repo)
 		}
 		it := fetch.Item{Name: name, SHA256: p.SHA256, Size: p.Size, Proxy: r.Proxy}
+		loc := escapePath(strings.TrimPrefix(p.Location, "/"))
 		for _, base := range r.URIs {
-			it.URLs = append(it.URLs, strings.TrimSuffix(base, "/")+"/"+strings.TrimPrefix(p.Location, "/"))
+			it.URLs = append(it.URLs, strings.TrimSuffix(base, "/")+"/"+loc)
 		}
 		items = append(items, it)
 	}
 	return items, nil
+}
+
+// escapePath escapes each element of a Filename for a URL, as apt quotes
+// it: names in the archive are plain, but one may hold a '%' (an epoch
+// written "%3a") that a server or file:// URL would otherwise decode.
+func escapePath(p string) string {
+	parts := strings.Split(p, "/")
+	for i, s := range parts {
+		parts[i] = url.PathEscape(s)
+	}
+	return strings.Join(parts, "/")
 }
 
 // debMagic starts every .deb: an ar archive whose first member is

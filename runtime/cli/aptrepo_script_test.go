@@ -32,8 +32,8 @@ import (
 // a Release file (Date 2024-01-02) signed as InRelease by the key NAME
 // (default "test": an Ed25519 key derived from its name, so repositories
 // and their digests are the same on every run), or as Release.gpg
-// (detached), or not at all (unsigned). keyring= writes the key's public
-// keyring (binary, or armored for a .asc name); expired gives the Release
+// (detached), or not at all (unsigned). keyring= (repeatable) writes the
+// key's public keyring (binary, or armored for a .asc name); expired gives the Release
 // file a Valid-Until in the past; tamper changes the signed text after
 // signing. Files are relative to the script's folder.
 func cmdMkaptrepo(ts *testscript.TestScript, neg bool, args []string) {
@@ -43,7 +43,8 @@ func cmdMkaptrepo(ts *testscript.TestScript, neg bool, args []string) {
 	t := scriptTB{ts: ts}
 	dir := ts.MkAbs(args[0])
 	a := &debtest.Archive{Dir: dir, Suite: "stable"}
-	keyName, keyring := "test", ""
+	keyName := "test"
+	var keyrings []string
 	var unsigned, detached, tamper bool
 	for _, opt := range args[2:] {
 		k, v, _ := strings.Cut(opt, "=")
@@ -53,7 +54,7 @@ func cmdMkaptrepo(ts *testscript.TestScript, neg bool, args []string) {
 		case "key":
 			keyName = v
 		case "keyring":
-			keyring = ts.MkAbs(v)
+			keyrings = append(keyrings, ts.MkAbs(v))
 		case "unsigned":
 			unsigned = true
 		case "detached":
@@ -70,9 +71,9 @@ func cmdMkaptrepo(ts *testscript.TestScript, neg bool, args []string) {
 	a.Packages = map[string]string{"main/binary-amd64": index}
 	release := a.Write(t)
 	key := scriptKey(ts, keyName)
-	if keyring != "" {
-		ts.Check(os.MkdirAll(filepath.Dir(keyring), 0o755))
-		debtest.WriteKeyring(t, keyring, key)
+	for _, k := range keyrings {
+		ts.Check(os.MkdirAll(filepath.Dir(k), 0o755))
+		debtest.WriteKeyring(t, k, key)
 	}
 	switch {
 	case unsigned:
