@@ -19,7 +19,8 @@ keyring (apt's Signed-By: those keys only): config-root files, binary or
 armored when the name ends in ".asc", whose digests are in the plan. An
 unsigned repository needs allow_unsigned = True, an expired Release file
 (Valid-Until) allow_expired = True; trusted = True skips the signature
-check. priority is apt's pin priority of the repository's packages.
+check. priority is apt's pin priority of the repository's packages; proxy
+(a URL, or "_none_") is used for its package downloads.
 
     bookworm = apt_repo(
         "bookworm",
