@@ -22,8 +22,13 @@ lint: ## gofmt, go vet, and go.mod tidiness
 race: ## run the race detector where goroutines meet (fetch, store)
 	$(GO) test -race ./stages/fetch/... ./stages/store/... ./stages/cachelock/...
 
-bench: ## disco vs mkosi, dnf, the hand pipeline (bench/bench.sh; root, make real-repo first; BENCH_ROUNDS=5)
+bench: ## disco vs mkosi, dnf, the hand pipeline (bench/bench.sh; root, make real-repo first; BENCH_ROUNDS=5), then bench-debian
 	bench/bench.sh
+	bench/debian-lock.sh
+
+.PHONY: bench-debian
+bench-debian: ## disco lock of a Debian server against bookworm main beside apt-get on the same index (bench/debian-lock.sh)
+	bench/debian-lock.sh
 
 .PHONY: bench-go
 bench-go: ## Go benchmarks (eval of 1,000 machines, parsers, writers)
