@@ -42,7 +42,9 @@ func TestDebValidate(t *testing.T) {
 		change func(m *Machine)
 		want   string
 	}{
-		{"mixed", func(m *Machine) { m.Repos = []Repo{{Pos: Pos{File: "m.star", Line: 2, Col: 5}, ID: "base", BaseURLs: []string{"x"}}} },
+		{"mixed", func(m *Machine) {
+			m.Repos = []Repo{{Pos: Pos{File: "m.star", Line: 2, Col: 5}, ID: "base", BaseURLs: []string{"x"}}}
+		},
 			`m.star:3:8: machine g/web mixes RPM repositories (repo "base" at m.star:2:5) and Debian ones (apt_repo "deb" at m.star:1:5)`},
 		{"no keyring", func(m *Machine) { m.AptRepos[0].Keyrings = nil }, `apt_repo "deb": needs a keyring`},
 		{"flat", func(m *Machine) { m.AptRepos[0].Suite = "./" }, "flat repositories"},
