@@ -4,11 +4,14 @@ import (
 	"bufio"
 	"compress/bzip2"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"sync"
 
+	"github.com/disco-build/disco/stages/deb/ar"
+	"github.com/disco-build/disco/stages/deb/tar"
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 	"github.com/ulikunitz/xz"
@@ -24,7 +27,72 @@ var (
 
 // decompress wraps r in the decompressor for a member name's extension
 // ("" for an uncompressed member). Closing it releases the decompressor.
+// Read errors of r come back as they are; any other decompressor error
+// wraps errCorrupt.
 func decompress(r io.Reader, ext string) (io.ReadCloser, error) {
+	src := &sourceReader{r: r}
+	rc, err := newDecompressor(src, ext)
+	if err != nil {
+		if src.err != nil {
+			return nil, src.err
+		}
+		return nil, fmt.Errorf("%w (%s): %w", errCorrupt, compressorNames[ext], err)
+	}
+	return &decoded{ReadCloser: rc, src: src, name: compressorNames[ext]}, nil
+}
+
+var compressorNames = map[string]string{"": "tar", ".gz": "gzip", ".xz": "xz", ".zst": "zstd", ".bz2": "bzip2", ".lzma": "lzma"}
+
+// sourceReader remembers the last error reading the compressed bytes.
+type sourceReader struct {
+	r   io.Reader
+	err error
+}
+
+func (s *sourceReader) Read(b []byte) (int, error) {
+	n, err := s.r.Read(b)
+	if err != nil && err != io.EOF {
+		s.err = err
+	}
+	return n, err
+}
+
+// decoded tells the source's errors from the decompressor's.
+type decoded struct {
+	io.ReadCloser
+	src  *sourceReader
+	name string
+}
+
+func (d *decoded) Read(b []byte) (int, error) {
+	n, err := d.ReadCloser.Read(b)
+	if err == nil || err == io.EOF {
+		return n, err
+	}
+	if d.src.err != nil {
+		return n, d.src.err
+	}
+	return n, fmt.Errorf("%w (%s): %w", errCorrupt, d.name, err)
+}
+
+// errCorrupt is wrapped by decompressor errors.
+var errCorrupt = errors.New("corrupt compressed data")
+
+// isFormat reports an error about malformed bytes from any layer.
+func isFormat(err error) bool {
+	return errors.Is(err, ErrFormat) || errors.Is(err, errCorrupt) || errors.Is(err, ar.ErrFormat) || errors.Is(err, tar.ErrFormat)
+}
+
+// formatError wraps err with ErrFormat, after prefix, when it is about
+// malformed bytes.
+func formatError(prefix string, err error) error {
+	if isFormat(err) && !errors.Is(err, ErrFormat) {
+		return fmt.Errorf("%w: %s: %w", ErrFormat, prefix, err)
+	}
+	return fmt.Errorf("%s: %w", prefix, err)
+}
+
+func newDecompressor(r io.Reader, ext string) (io.ReadCloser, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	switch ext {
 	case "":
@@ -81,11 +149,7 @@ func (z *zstdReader) Read(b []byte) (int, error) {
 	if z.d == nil {
 		return 0, fs.ErrClosed
 	}
-	n, err := z.d.Read(b)
-	if err != nil && err != io.EOF {
-		err = fmt.Errorf("zstd: %w", err)
-	}
-	return n, err
+	return z.d.Read(b)
 }
 
 func (z *zstdReader) Close() error {

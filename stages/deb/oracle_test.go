@@ -15,7 +15,7 @@ import (
 	"testing"
 
 	"github.com/disco-build/disco/stages/deb/ar"
-	"github.com/disco-build/disco/stages/deb/debtest"
+	"github.com/disco-build/disco/stages/deb/debfixture"
 )
 
 // listed is one tar entry as testdata/tarlist.py prints it.
@@ -211,11 +211,11 @@ func checkAgainstDpkgDeb(t *testing.T, path string) int {
 // dpkg-deb extracts, in the order dpkg unpacks them.
 func TestDpkgDebOracle(t *testing.T) {
 	needTools(t)
-	names := append([]string(nil), debtest.CorpusNames...)
+	names := append([]string(nil), debfixture.CorpusNames...)
 	if !testing.Short() {
-		names = append(names, debtest.KernelImage)
+		names = append(names, debfixture.KernelImage)
 	}
-	paths := debtest.Corpus(t, names...)
+	paths := debfixture.Corpus(t, names...)
 	entries := 0
 	for _, path := range paths {
 		entries += checkAgainstDpkgDeb(t, path)
@@ -235,7 +235,7 @@ func repack(t *testing.T, path, controlExt, dataExt string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var members []debtest.Member
+	var members []debfixture.Member
 	for {
 		h, err := a.Next()
 		if err == io.EOF {
@@ -254,7 +254,7 @@ func repack(t *testing.T, path, controlExt, dataExt string) string {
 		}
 		want := map[string]string{"control.tar": controlExt, "data.tar": dataExt}[base]
 		if base == "debian-binary" || want == ext {
-			members = append(members, debtest.Member{Name: h.Name, Data: raw})
+			members = append(members, debfixture.Member{Name: h.Name, Data: raw})
 			continue
 		}
 		rc, err := decompress(bytes.NewReader(raw), ext)
@@ -265,10 +265,10 @@ func repack(t *testing.T, path, controlExt, dataExt string) string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		members = append(members, debtest.Member{Name: base + want, Data: debtest.Compress(want, plain)})
+		members = append(members, debfixture.Member{Name: base + want, Data: debfixture.Compress(want, plain)})
 	}
 	out := filepath.Join(t.TempDir(), fmt.Sprintf("repacked%s%s.deb", controlExt, dataExt))
-	if err := os.WriteFile(out, debtest.Ar(members...), 0o644); err != nil {
+	if err := os.WriteFile(out, debfixture.Ar(members...), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return out
@@ -281,7 +281,7 @@ func TestCompressions(t *testing.T) {
 	if _, err := exec.LookPath("bzip2"); err != nil {
 		t.Skip("bzip2 not installed")
 	}
-	paths := debtest.Corpus(t, "perl-base", "tzdata")
+	paths := debfixture.Corpus(t, "perl-base", "tzdata")
 	for _, path := range paths {
 		for _, c := range [][2]string{{"", ""}, {".gz", ".gz"}, {".zst", ".zst"}, {".xz", ".bz2"}, {".gz", ".lzma"}} {
 			t.Run(filepath.Base(path)+"/control.tar"+c[0]+"+data.tar"+c[1], func(t *testing.T) {

@@ -175,7 +175,10 @@ func (p *Package) readMembers(a *ar.Reader) error {
 			}
 			p.ControlName = h.Name
 			if err := p.readControl(a, h.Name[len(ControlMember):]); err != nil {
-				return fmt.Errorf("%w: %s: %w", ErrFormat, h.Name, err)
+				if !isFormat(err) { // the control archive's own rules
+					err = fmt.Errorf("%w: %w", ErrFormat, err)
+				}
+				return formatError(h.Name, err)
 			}
 		case p.ControlName == "":
 			return fmt.Errorf("%w: premature member %s before %s", ErrFormat, h.Name, ControlMember)

@@ -3,13 +3,13 @@ package deb
 import (
 	"crypto/md5"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"hash"
 	"io"
 	"math"
 	"path"
 
+	"github.com/disco-build/disco/stages/deb/ar"
 	"github.com/disco-build/disco/stages/deb/tar"
 )
 
@@ -60,7 +60,7 @@ func (p *Package) Payload() (*PayloadReader, error) {
 	}
 	archive, err := decompress(raw, p.DataName[len(DataMember):])
 	if err != nil {
-		return nil, fmt.Errorf("%w: package %s: %s: %w", ErrFormat, p.ID(), p.DataName, err)
+		return nil, formatError("package "+p.ID()+": "+p.DataName, err)
 	}
 	return &PayloadReader{p: p, archive: archive, tr: tar.NewReader(archive),
 		kinds: map[string]uint32{}, parents: map[string]struct{}{}}, nil
@@ -92,7 +92,7 @@ func (s *sectionReader) Read(b []byte) (int, error) {
 	n, err := s.r.Read(b)
 	s.left -= int64(n)
 	if err == io.EOF && s.left > 0 {
-		return n, fmt.Errorf("%w: member %s: archive truncated, %d bytes missing", ErrFormat, s.name, s.left)
+		return n, fmt.Errorf("%w: member %s: archive truncated, %d bytes missing", ar.ErrFormat, s.name, s.left)
 	}
 	return n, err
 }
@@ -101,14 +101,15 @@ func (s *sectionReader) Read(b []byte) (int, error) {
 func (r *PayloadReader) Close() error { return r.archive.Close() }
 
 func (r *PayloadReader) wrap(name string, err error) error {
-	if name == "" {
-		return fmt.Errorf("package %s: %s: %w", r.p.ID(), r.p.DataName, err)
+	prefix := "package " + r.p.ID() + ": " + r.p.DataName
+	if name != "" {
+		prefix += ": " + name
 	}
-	return fmt.Errorf("package %s: %s: %s: %w", r.p.ID(), r.p.DataName, name, err)
+	return formatError(prefix, err)
 }
 
 func (r *PayloadReader) refuse(name, format string, args ...any) error {
-	return r.wrap(name, fmt.Errorf("%w: %s", ErrFormat, fmt.Sprintf(format, args...)))
+	return fmt.Errorf("%w: package %s: %s: %s: %s", ErrFormat, r.p.ID(), r.p.DataName, name, fmt.Sprintf(format, args...))
 }
 
 // Next advances to the next entry; it returns io.EOF after the last one,
@@ -136,7 +137,7 @@ func (r *PayloadReader) next() (*PayloadEntry, error) {
 			break
 		}
 		if err != nil {
-			return nil, r.wrap("", wrapFormat(err))
+			return nil, r.wrap("", err)
 		}
 		e, err := r.entry(h)
 		if err != nil || e != nil {
@@ -151,14 +152,6 @@ func (r *PayloadReader) next() (*PayloadEntry, error) {
 	f.Index = r.index
 	r.index++
 	return &PayloadEntry{File: f}, nil
-}
-
-// wrapFormat marks errors of the tar layer as format errors.
-func wrapFormat(err error) error {
-	if errors.Is(err, tar.ErrFormat) {
-		return fmt.Errorf("%w: %w", ErrFormat, err)
-	}
-	return err
 }
 
 // drain reads what follows the end of the tar archive, as dpkg does, so
@@ -265,7 +258,7 @@ func (r *PayloadReader) Read(b []byte) (int, error) {
 		return n, io.EOF
 	}
 	if err != nil {
-		r.err = r.wrap("", wrapFormat(err))
+		r.err = r.wrap("", err)
 		return n, r.err
 	}
 	return n, nil

@@ -146,15 +146,21 @@ func (t *Reader) next() (*Header, error) {
 	start := t.off
 	for {
 		ok, err := t.readBlock()
-		if err != nil || !ok {
-			return nil, err // a clean end between entries is the end of the archive
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, io.EOF // a clean end between entries is the end of the archive
 		}
 		h, name0, err := decode(&t.block)
 		if err != nil {
 			if name0 == 0 {
 				return nil, io.EOF // dpkg: end of tape
 			}
-			return nil, fmt.Errorf("%w: entry at offset %d: %w", ErrFormat, t.off-BlockSize, err)
+			if h != nil {
+				return nil, fmt.Errorf("%w: %s (header at offset %d): %w", ErrFormat, h.Name, t.off-BlockSize, err)
+			}
+			return nil, fmt.Errorf("%w: header at offset %d: %w", ErrFormat, t.off-BlockSize, err)
 		}
 		switch h.Type {
 		case 'L', 'K':
@@ -321,41 +327,41 @@ func decode(b *[BlockSize]byte) (*Header, byte, error) {
 	h.Linkname = cstring(b[157:257])
 	mode, err := atoul(b[100:108], math.MaxUint32)
 	if err != nil {
-		return nil, first, fmt.Errorf("invalid tar header mode field")
+		return h, first, fmt.Errorf("invalid tar header mode field")
 	}
 	h.Mode = typeBits(h.Type) | uint32(mode)&0o7777
 	size, err := atoul(b[124:136], math.MaxInt64)
 	if err != nil {
-		return nil, first, fmt.Errorf("invalid tar header size field")
+		return h, first, fmt.Errorf("invalid tar header size field")
 	}
 	h.Size = int64(size)
 	if h.Mtime, err = atosl(b[136:148]); err != nil {
-		return nil, first, fmt.Errorf("invalid tar header mtime field")
+		return h, first, fmt.Errorf("invalid tar header mtime field")
 	}
 	if h.Type == TypeChar || h.Type == TypeBlock {
 		if h.Devmajor, err = atoul(b[329:337], math.MaxUint32); err != nil {
-			return nil, first, fmt.Errorf("invalid tar header devmajor field")
+			return h, first, fmt.Errorf("invalid tar header devmajor field")
 		}
 		if h.Devminor, err = atoul(b[337:345], math.MaxUint32); err != nil {
-			return nil, first, fmt.Errorf("invalid tar header devminor field")
+			return h, first, fmt.Errorf("invalid tar header devminor field")
 		}
 	}
 	h.Uname, h.Gname = cstring(b[265:297]), cstring(b[297:329])
 	uid, err := atoul(b[108:116], math.MaxUint32)
 	if err != nil {
-		return nil, first, fmt.Errorf("invalid tar header uid field")
+		return h, first, fmt.Errorf("invalid tar header uid field")
 	}
 	gid, err := atoul(b[116:124], math.MaxUint32)
 	if err != nil {
-		return nil, first, fmt.Errorf("invalid tar header gid field")
+		return h, first, fmt.Errorf("invalid tar header gid field")
 	}
 	h.UID, h.GID = uint32(uid), uint32(gid)
 	sum, err := atol8(b[148:156])
 	if err != nil {
-		return nil, first, fmt.Errorf("invalid tar header checksum field")
+		return h, first, fmt.Errorf("invalid tar header checksum field")
 	}
 	if sum != checksum(b) {
-		return nil, first, fmt.Errorf("invalid tar header checksum")
+		return h, first, fmt.Errorf("invalid tar header checksum")
 	}
 	return h, first, nil
 }

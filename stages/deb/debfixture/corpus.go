@@ -1,4 +1,4 @@
-package debtest
+package debfixture
 
 import (
 	"os"
@@ -66,7 +66,7 @@ func Corpus(t testing.TB, names ...string) []string {
 	out := make([]string, len(names))
 	for i, n := range names {
 		if out[i] = find(dir, n); out[i] == "" {
-			t.Fatalf("debtest: %s not in %s after apt-get download", n, dir)
+			t.Fatalf("debfixture: %s not in %s after apt-get download", n, dir)
 		}
 	}
 	return out
@@ -103,7 +103,7 @@ func download(t testing.TB, dir string, names []string) {
 	cmd := exec.Command("apt-get", append([]string{"download", "-q"}, names...)...)
 	cmd.Dir = tmp
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Skipf("debtest: apt-get download %s failed (no mirror?): %v\n%s", strings.Join(names, " "), err, out)
+		t.Skipf("debfixture: apt-get download %s failed (no mirror?): %v\n%s", strings.Join(names, " "), err, out)
 	}
 	got, _ := filepath.Glob(filepath.Join(tmp, "*.deb"))
 	for _, p := range got {
@@ -117,7 +117,7 @@ func download(t testing.TB, dir string, names []string) {
 func kernelImage(t testing.TB) string {
 	out, err := exec.Command("apt-cache", "depends", "--important", KernelImage).Output()
 	if err != nil {
-		t.Skipf("debtest: apt-cache depends %s: %v", KernelImage, err)
+		t.Skipf("debfixture: apt-cache depends %s: %v", KernelImage, err)
 	}
 	var deps []string
 	for _, line := range strings.Split(string(out), "\n") {
@@ -126,7 +126,7 @@ func kernelImage(t testing.TB) string {
 		}
 	}
 	if len(deps) == 0 {
-		t.Skipf("debtest: %s has no linux-image dependency:\n%s", KernelImage, out)
+		t.Skipf("debfixture: %s has no linux-image dependency:\n%s", KernelImage, out)
 	}
 	sort.Strings(deps)
 	return deps[0]

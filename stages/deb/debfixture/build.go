@@ -1,10 +1,10 @@
-// Package debtest makes Debian packages for the tests of packages deb and
+// Package debfixture makes Debian packages for the tests of packages deb and
 // dpkgdb: hand-made .deb files (Deb, with an ar writer, tar entries of
 // every kind and the compressions dpkg-deb knows, so that tests can also
 // make the hostile packages dpkg-deb refuses to build), and a corpus of
 // real Debian packages downloaded with apt-get into a cache folder
 // (Corpus).
-package debtest
+package debfixture
 
 import (
 	"archive/tar"
@@ -105,10 +105,10 @@ func Tar(entries ...Entry) []byte {
 			h.Format = tar.FormatGNU
 		}
 		if err := w.WriteHeader(&h); err != nil {
-			panic(fmt.Sprintf("debtest: %s: %v", h.Name, err))
+			panic(fmt.Sprintf("debfixture: %s: %v", h.Name, err))
 		}
 		if _, err := w.Write(e.Data); err != nil {
-			panic(fmt.Sprintf("debtest: %s: %v", h.Name, err))
+			panic(fmt.Sprintf("debfixture: %s: %v", h.Name, err))
 		}
 	}
 	if err := w.Close(); err != nil {
@@ -145,11 +145,11 @@ func Compress(ext string, data []byte) []byte {
 		cmd.Stdin = bytes.NewReader(data)
 		out, err := cmd.Output()
 		if err != nil {
-			panic(fmt.Sprintf("debtest: bzip2: %v", err))
+			panic(fmt.Sprintf("debfixture: bzip2: %v", err))
 		}
 		return out
 	default:
-		panic("debtest: unknown extension " + ext)
+		panic("debfixture: unknown extension " + ext)
 	}
 	return b.Bytes()
 }
