@@ -45,8 +45,10 @@ type PayloadReader struct {
 	links   []File              // symbolic links, yielded at the end
 	linkAt  int
 	cur     *File
-	md5     hash.Hash // content hash of the current entry (conffiles)
+	md5     hash.Hash // content hash of the current entry
 	sum     string
+	sums    map[string]string // MD5 of every file hashed, for hard links
+	hashAll bool              // no md5sums control file: dpkg makes one
 	done    bool
 	err     error // sticky
 }
@@ -62,8 +64,9 @@ func (p *Package) Payload() (*PayloadReader, error) {
 	if err != nil {
 		return nil, formatError("package "+p.ID()+": "+p.DataName, err)
 	}
+	_, hasSums := p.File("md5sums")
 	return &PayloadReader{p: p, archive: archive, tr: tar.NewReader(archive),
-		kinds: map[string]uint32{}, parents: map[string]struct{}{}}, nil
+		kinds: map[string]uint32{}, parents: map[string]struct{}{}, sums: map[string]string{}, hashAll: !hasSums}, nil
 }
 
 // RawData returns the data member's bytes as stored (compressed).
@@ -179,7 +182,7 @@ func (r *PayloadReader) entry(h *tar.Header) (*PayloadEntry, error) {
 	switch h.Type {
 	case tar.TypeReg:
 		f.Size = h.Size
-		if f.Config {
+		if f.Config || r.hashAll {
 			r.md5 = md5.New()
 		}
 	case tar.TypeLink:
@@ -188,6 +191,7 @@ func (r *PayloadReader) entry(h *tar.Header) (*PayloadEntry, error) {
 			return nil, r.refuse(h.Name, "hard link to %q, which is not a regular file given earlier in the archive", h.Linkname)
 		}
 		f.LinkTo, e.HardLinkOf = target, target
+		r.sum = r.sums[target]
 	case tar.TypeSymlink:
 		if h.Linkname == "" {
 			return nil, r.refuse(h.Name, "symbolic link with an empty target")
@@ -254,6 +258,7 @@ func (r *PayloadReader) Read(b []byte) (int, error) {
 	if err == io.EOF {
 		if r.md5 != nil {
 			r.sum, r.md5 = hex.EncodeToString(r.md5.Sum(nil)), nil
+			r.sums[r.cur.Path] = r.sum
 		}
 		return n, io.EOF
 	}
@@ -265,8 +270,10 @@ func (r *PayloadReader) Read(b []byte) (int, error) {
 }
 
 // MD5 is the hex MD5 digest of the current entry's content once it has been
-// read to its end, for a conffile (the hash dpkg records in its status
-// file); "" otherwise.
+// read to its end, or of the file a hard link links to: for a conffile
+// (the hash dpkg records in its status file) and, when the package has no
+// md5sums control file, for every regular file (dpkg then writes one from
+// these); "" otherwise.
 func (r *PayloadReader) MD5() string { return r.sum }
 
 // Files reads the whole data archive and returns its entries in unpack
