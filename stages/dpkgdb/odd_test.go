@@ -89,7 +89,7 @@ func maLib(arch string) []byte {
 			{"Maintainer", "Someone <someone@example.org>"}, {"Description", "a library"}},
 		ControlFiles: map[string]string{"triggers": "activate-noawait ldconfig\n", "shlibs": "libma 1 malib\n"},
 		Data: []debfixture.Entry{debfixture.Dir("./", 0o755), debfixture.Dir("./usr/", 0o755), debfixture.Dir("./usr/lib/", 0o755),
-			debfixture.Dir("./usr/lib/" + arch + "/", 0o755), debfixture.File("./usr/lib/"+arch+"/libma.so.1", 0o644, "lib "+arch)},
+			debfixture.Dir("./usr/lib/"+arch+"/", 0o755), debfixture.File("./usr/lib/"+arch+"/libma.so.1", 0o644, "lib "+arch)},
 	}
 	return d.Bytes()
 }
