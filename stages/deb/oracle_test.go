@@ -170,6 +170,7 @@ func openFile(t *testing.T, path string) *Package {
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
+	p.XZWorkers = 2 // the kernel image's multi-block member is decoded in parallel
 	return p
 }
 

@@ -43,6 +43,12 @@ type Package struct {
 	Control deb822.Paragraph
 	// Conffiles are the entries of the conffiles control file.
 	Conffiles []Conffile
+	// XZWorkers, when above 1, is how many goroutines (at most one per
+	// core) decode the blocks of a large multi-block data.tar.xz at once,
+	// when the package can be read at any offset (see Open). Each holds one
+	// block (24 MiB in dpkg-deb's packages) in memory. 0 or 1 decode in
+	// sequence.
+	XZWorkers int
 
 	version debver.Version
 	conff   map[string]bool // conffile paths

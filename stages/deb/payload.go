@@ -60,7 +60,14 @@ func (p *Package) Payload() (*PayloadReader, error) {
 	if err != nil {
 		return nil, err
 	}
-	archive, err := decompress(raw, p.DataName[len(DataMember):])
+	ext := p.DataName[len(DataMember):]
+	var archive io.ReadCloser
+	if ext == ".xz" && p.at != nil {
+		archive = newParallelXZ(io.NewSectionReader(p.at, p.DataOffset, p.DataSize), p.DataSize, p.XZWorkers)
+	}
+	if archive == nil {
+		archive, err = decompress(raw, ext)
+	}
 	if err != nil {
 		return nil, formatError("package "+p.ID()+": "+p.DataName, err)
 	}
