@@ -18,7 +18,9 @@
 //     dpkg unpacks it, yielding a PayloadEntry (a File, and HardLinkOf for
 //     a hard link) per entry, with the content of regular files read from
 //     the PayloadReader and conffiles hashed as dpkg hashes them (MD5);
-//     Package.Files lists the entries.
+//     Package.Files lists the entries. Package.XZWorkers lets the blocks
+//     of a large multi-block data.tar.xz (the kernel image's) be decoded
+//     on several cores.
 //   - ValidatePath checks a path is safe under an install root.
 //
 // Files carry the tar header's owner names and numbers both: dpkg gives a

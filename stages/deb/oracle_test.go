@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/disco-build/disco/internal/testtool"
 	"github.com/disco-build/disco/stages/deb/ar"
 	"github.com/disco-build/disco/stages/deb/debfixture"
 )
@@ -40,13 +41,7 @@ func (l listed) String() string {
 	return string(b)
 }
 
-func needTools(t *testing.T) {
-	for _, p := range []string{"dpkg-deb", "python3"} {
-		if _, err := exec.LookPath(p); err != nil {
-			t.Skipf("%s not installed (make deps)", p)
-		}
-	}
-}
+func needTools(t *testing.T) { testtool.Need(t, "dpkg-deb", "python3") }
 
 // dpkgList lists a package's data (--fsys-tarfile) or control
 // (--ctrl-tarfile) archive through dpkg-deb and Python's tarfile.
@@ -279,9 +274,7 @@ func repack(t *testing.T, path, controlExt, dataExt string) string {
 // dpkg-deb reads and checks each against dpkg-deb.
 func TestCompressions(t *testing.T) {
 	needTools(t)
-	if _, err := exec.LookPath("bzip2"); err != nil {
-		t.Skip("bzip2 not installed")
-	}
+	testtool.Need(t, "bzip2")
 	paths := debfixture.Corpus(t, "perl-base", "tzdata")
 	for _, path := range paths {
 		for _, c := range [][2]string{{"", ""}, {".gz", ".gz"}, {".zst", ".zst"}, {".xz", ".bz2"}, {".gz", ".lzma"}} {
