@@ -60,7 +60,7 @@ deps: ## install the Debian/Ubuntu packages the tests and builds use (needs root
 
 DEB_PACKAGES = git make rpm createrepo-c dnf python3-rpm python3-dnf e2fsprogs squashfs-tools \
 	qemu-utils gdisk fdisk dosfstools mtools gnupg zstd xz-utils busybox-static cpio libcap2-bin attr file qemu-system-x86 ovmf linux-image-amd64 alien kmod binutils \
-	dpkg apt gpgv python3-apt debian-archive-keyring bzip2 python3
+	dpkg apt gpgv python3-apt debian-archive-keyring bzip2 python3 dose-distcheck
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 include bench/corpus/corpus.mk

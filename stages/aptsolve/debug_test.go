@@ -19,8 +19,8 @@ func TestDebugUniverse(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(14, 2024))
 	var paras []string
-	for u := range 100 {
-		p, _ := randomUniverse(r, fmt.Sprintf("u%d-", u), 8+r.IntN(20), u < 40)
+	for u := range randomUniverses {
+		p, _ := randomUniverse(r, fmt.Sprintf("u%d-", u), 8+r.IntN(20), u < 30)
 		paras = append(paras, p...)
 		if fmt.Sprint(u) == which {
 			fmt.Println(strings.Join(p, "\n"))

@@ -12,6 +12,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -129,8 +131,15 @@ func (w *world) apt(args ...string) (string, error) {
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Env = w.root.Env
 	out, err := cmd.CombinedOutput()
+	if cmd.ProcessState != nil {
+		ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+		aptCPU.Add(ru.Utime.Nano() + ru.Stime.Nano())
+	}
 	return string(out), err
 }
+
+// aptCPU is the CPU time the apt-get processes took, in nanoseconds.
+var aptCPU atomic.Int64
 
 // answer is a resolve's outcome: the chosen set ("name=version:arch",
 // sorted) or apt's explanation.
