@@ -32,7 +32,7 @@ func NewFetcher(root, cache string, opts fetch.Options) (*Fetcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Fetcher{store: st, opts: opts, formats: newFormats(root, cache), byItem: map[string]packageFormat{}}, nil
+	return &Fetcher{store: st, opts: opts, formats: newFormats(root, cache, nil), byItem: map[string]packageFormat{}}, nil
 }
 
 // Store is the package store.

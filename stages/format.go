@@ -49,8 +49,11 @@ type formats struct {
 	byName      map[string]packageFormat
 }
 
-func newFormats(root, cache string) *formats {
-	return &formats{root: root, cache: cache, client: http.DefaultClient, now: time.Now, byName: map[string]packageFormat{}}
+// newFormats returns the formats of one run; now is the clock Release
+// files are checked against (Valid-Until, Date), nil where nothing is
+// checked.
+func newFormats(root, cache string, now func() time.Time) *formats {
+	return &formats{root: root, cache: cache, client: http.DefaultClient, now: now, byName: map[string]packageFormat{}}
 }
 
 // of returns the implementation of m's package format.
@@ -81,9 +84,12 @@ type Resolver struct {
 }
 
 // NewResolver returns a resolve stage for the config root (absolute) whose
-// metadata cache lives in the cache folder (see MetadataDir).
-func NewResolver(root, cache string) *Resolver {
-	return &Resolver{formats: newFormats(root, cache)}
+// metadata cache lives in the cache folder (see MetadataDir). now is the
+// clock signed repository metadata is checked against (a Debian Release
+// file's Valid-Until and Date): the time of the check, never written
+// anywhere.
+func NewResolver(root, cache string, now func() time.Time) *Resolver {
+	return &Resolver{formats: newFormats(root, cache, now)}
 }
 
 // Resolve resolves m. With prev and update, only the packages named in

@@ -112,6 +112,9 @@ func (d *debFormat) loadSuite(ctx context.Context, r *debRepo, arch string) (*de
 		}
 		d.indexes = &apt.StoreFetcher{Store: st, Client: d.client}
 	}
+	if d.now == nil {
+		return nil, errors.New("no clock to check the Release file's validity against")
+	}
 	s, err := apt.OpenSuite(ctx, r.repository(), d.indexes, d.now())
 	if err != nil {
 		return nil, withHint(err)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/disco-build/disco/runtime/loader"
 	"github.com/disco-build/disco/runtime/plan"
@@ -111,7 +112,7 @@ func (e *env) runLock(ctx context.Context, f lockFlags, update []string) error {
 	if err != nil {
 		return err
 	}
-	next, report, failed, err := resolveAll(ctx, stages.NewResolver(root, cache), machines, old, update)
+	next, report, failed, err := resolveAll(ctx, stages.NewResolver(root, cache, time.Now), machines, old, update)
 	if err != nil {
 		return err
 	}
