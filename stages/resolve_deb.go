@@ -193,7 +193,7 @@ func debRequests(u *aptsolve.Universe, m *plan.Machine, prev *lockfile.Machine, 
 		}
 		out = append(out, names...)
 	}
-	if prev == nil || len(update) == 0 {
+	if prev == nil || len(update) == 0 || prev.Format != lockfile.FormatDeb {
 		return out, nil
 	}
 	free := map[string]bool{}
