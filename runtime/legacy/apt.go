@@ -1,6 +1,7 @@
 package legacy
 
 import (
+	"fmt"
 	"io/fs"
 	"path/filepath"
 	"regexp"
@@ -58,8 +59,15 @@ func (r *reader) aptSources(dir string) (sources []aptSource, present bool, err 
 func (r *reader) aptRepos(m *plan.Machine, sources []aptSource) error {
 	m.Format = plan.FormatDeb
 	vars := Variables(r.absRoot(), r.absCache(), m)
+	seen := map[string]int{}
 	for _, s := range sources {
-		rp := plan.AptRepo{Pos: s.pos, Name: s.name, URIs: []string{s.uri}, Suite: s.suite, Components: s.components,
+		// Files of the group and the machine may share a name (and so
+		// their sources' names): later ones are numbered.
+		name := s.name
+		if seen[s.name]++; seen[s.name] > 1 {
+			name = fmt.Sprintf("%s-%d", s.name, seen[s.name])
+		}
+		rp := plan.AptRepo{Pos: s.pos, Name: name, URIs: []string{s.uri}, Suite: s.suite, Components: s.components,
 			Arch: s.arch, AllowUnsigned: s.allowInsecure, Trusted: s.trusted, AllowExpired: s.allowExpired}
 		if s.inline != "" {
 			k, err := plan.InlineKeyring(s.signedByPos, s.inline)

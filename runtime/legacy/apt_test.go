@@ -102,6 +102,19 @@ func flags(r plan.AptRepo) string {
 	return strings.Join(f, ",")
 }
 
+// TestAptSourcesSameFileName: a group's and a machine's sources files of
+// the same name give repositories of different names.
+func TestAptSourcesSameFileName(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, "keys/k.gpg", binaryKey)
+	write(t, root, "g/apt/sources.list.d/debian.sources", "Types: deb\nURIs: http://a.example\nSuites: s\nComponents: main\nSigned-By: keys/k.gpg\n")
+	debMachine(t, root, "g/machines/db", map[string]string{"sources.list.d/debian.sources": "Types: deb\nURIs: http://b.example\nSuites: s\nComponents: main\nSigned-By: keys/k.gpg\n"})
+	m := find(t, mustRead(t, root).machines, "g/db")
+	if len(m.AptRepos) != 2 || m.AptRepos[0].Name != "debian-s" || m.AptRepos[1].Name != "debian-s-2" || m.AptRepos[1].URIs[0] != "http://b.example" {
+		t.Errorf("repos %+v", m.AptRepos)
+	}
+}
+
 // TestAptSourcesEssential: a Debian machine without a variant gets
 // @essential first, and never setup.
 func TestAptSourcesEssential(t *testing.T) {
