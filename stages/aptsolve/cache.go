@@ -188,6 +188,9 @@ func (c *cache) find(name string) int32 {
 
 func (c *cache) p(id int32) *pkg { return c.pkgs[id] }
 
+// fullName is the package's name as apt prints it (FullName(true)).
+func (p *pkg) fullName() string { return strings.Replace(p.name, "\x00", ":", 1) }
+
 func (c *cache) v(id int32) *version { return c.vers[id] }
 
 // load reads a package's versions from every source (pkgCacheGenerator::
@@ -200,7 +203,7 @@ func (c *cache) load(id int32) *pkg {
 		return p
 	}
 	p.loaded = true
-	if !strings.Contains(p.name, ":") && !strings.HasPrefix(p.name, "$") {
+	if !strings.ContainsAny(p.name, ":\x00") && !strings.HasPrefix(p.name, "$") {
 		for s, src := range c.u.sources {
 			c.scratch = src.Pool.Named(c.scratch[:0], p.name)
 			for _, i := range c.scratch {
@@ -360,7 +363,7 @@ func (c *cache) provides(id int32) []prov {
 	}
 	p.provsLoaded = true
 	base, qual, _ := strings.Cut(p.name, ":")
-	if base == "" || strings.HasPrefix(base, "$") {
+	if base == "" || strings.HasPrefix(base, "$") || strings.Contains(p.name, "\x00") {
 		return nil
 	}
 	var found []prov

@@ -87,6 +87,9 @@ func installProblems(pkgs []aptsolve.Package) []string {
 	// meets tells whether package q meets relation r, and how.
 	meets := func(q aptsolve.Package, r debver.Relation, self string) bool {
 		rec := q.Record
+		if r.ArchQual != "" && r.ArchQual != "any" && r.ArchQual != "amd64" && r.ArchQual != "native" {
+			return false // another architecture
+		}
 		if q.Name == r.Name && q.Name != self {
 			if r.ArchQual == "any" && rec.MultiArch != "allowed" {
 				return false
@@ -129,6 +132,9 @@ func installProblems(pkgs []aptsolve.Package) []string {
 		for _, field := range [][]debver.Alternatives{p.Record.Conflicts, p.Record.Breaks} {
 			for _, alts := range field {
 				for _, r := range alts {
+					if r.ArchQual != "" && r.ArchQual != "amd64" && r.ArchQual != "native" {
+						continue // only packages of that architecture, none here
+					}
 					r.ArchQual = ""
 					for _, q := range pkgs {
 						if q.Name != p.Name && meets(q, r, p.Name) {
