@@ -1,6 +1,7 @@
 package aptsolve_test
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -194,6 +195,10 @@ func TestBookwormServerSets(t *testing.T) {
 			t.Errorf("%s: apt fails: %s", j.name, want[i].failure)
 		}
 		checkInstallable(t, j.name, pkgs)
+		again, err := aptsolve.Resolve(b.u, sets[j.name], aptsolve.Options{Recommends: j.rec})
+		if err != nil || fmt.Sprintf("%+v", again) != fmt.Sprintf("%+v", pkgs) {
+			t.Errorf("%s: a second resolve differs (%v)", j.name, err)
+		}
 		t.Logf("%s (recommends %v): the same %d packages", j.name, j.rec, len(got.set))
 	}
 }

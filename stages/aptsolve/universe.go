@@ -33,8 +33,10 @@ func (s Source) priority() int {
 // apt's sources.list order. It holds what apt's cache generator computes
 // once for all requests (the order in which it meets package names, which
 // breaks ties between providers); building it reads every record's names
-// once (Pool.Scan). A Universe is safe for concurrent Resolves.
+// once (Pool.Scan). Resolves on one Universe run one at a time (its
+// pools decode packages on first use).
 type Universe struct {
+	mu      sync.Mutex
 	arch    string
 	sources []Source
 	// ranks are apt's package IDs: the order in which apt's cache
