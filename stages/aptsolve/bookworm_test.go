@@ -29,7 +29,6 @@ type bookworm struct {
 var (
 	bookwormOnce sync.Once
 	bookwormW    *bookworm
-	bookwormSkip string
 )
 
 // loadBookworm opens bookworm once per test binary.

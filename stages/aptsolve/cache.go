@@ -186,12 +186,8 @@ func (c *cache) find(name string) int32 {
 	return id
 }
 
-func (c *cache) p(id int32) *pkg { return c.pkgs[id] }
-
 // fullName is the package's name as apt prints it (FullName(true)).
 func (p *pkg) fullName() string { return strings.Replace(p.name, "\x00", ":", 1) }
-
-func (c *cache) v(id int32) *version { return c.vers[id] }
 
 // load reads a package's versions from every source (pkgCacheGenerator::
 // MergeListVersion: highest version first; a version equal to one already

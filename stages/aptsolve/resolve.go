@@ -1,7 +1,6 @@
 package aptsolve
 
 import (
-	"errors"
 	"sort"
 	"strings"
 
@@ -134,7 +133,7 @@ func (c *cache) nameOrder() []int32 {
 	return ids
 }
 
-var errAutoRemover = errors.New("Internal Error, AutoRemover broke stuff")
+const errAutoRemover aptMessage = "Internal Error, AutoRemover broke stuff"
 
 // field2 is the control-file name of a dependency type.
 func (t depType) field2() string {
