@@ -45,7 +45,7 @@ func loadBookworm(t *testing.T) *bookworm {
 		if err != nil {
 			t.Fatal(err)
 		}
-		dir := fileMirror(t, s, f)
+		dir := fileMirrorOf(t, s, f, "bookworm")
 		root := newPersistentAptRoot(t, "deb [signed-by="+debmirror.Keyring+" arch=amd64] file://"+dir+" bookworm main\n")
 		w := &world{u: u, root: root}
 		if out, err := w.apt("apt-get", "update"); err != nil {
@@ -104,9 +104,9 @@ func newPersistentAptRoot(t *testing.T, sources string) *debtest.AptRoot {
 	return &debtest.AptRoot{Dir: dir, Env: []string{"APT_CONFIG=" + filepath.Join(dir, "apt.conf"), "PATH=/usr/bin:/bin:/usr/sbin:/sbin", "LC_ALL=C"}}
 }
 
-// fileMirror lays out the suite's InRelease and its main amd64 index as a
-// file:// archive apt can update from.
-func fileMirror(t *testing.T, s *apt.Suite, f *apt.StoreFetcher) string {
+// fileMirrorOf lays out the suite's InRelease and its main amd64 index as
+// a file:// archive apt can update from.
+func fileMirrorOf(t *testing.T, s *apt.Suite, f *apt.StoreFetcher, suite string) string {
 	dir := longTempDir(t)
 	raw, err := f.Get(t.Context(), s.Base, s.File)
 	if err != nil {
@@ -118,13 +118,16 @@ func fileMirror(t *testing.T, s *apt.Suite, f *apt.StoreFetcher) string {
 	}
 	stored := f.Store.Path(idx[0].Info.SHA256)
 	for name, target := range map[string]string{
-		filepath.Join("dists/bookworm", idx[0].Path):                                         stored,
-		filepath.Join("dists/bookworm/main/binary-amd64/by-hash/SHA256", idx[0].Info.SHA256): stored,
+		filepath.Join("dists", suite, idx[0].Path):                                            stored,
+		filepath.Join("dists", suite, "main/binary-amd64/by-hash/SHA256", idx[0].Info.SHA256): stored,
 	} {
 		os.MkdirAll(filepath.Join(dir, filepath.Dir(name)), 0o755)
 		if err := os.Symlink(target, filepath.Join(dir, name)); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "dists", suite), 0o755); err != nil {
+		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, s.File), raw, 0o644); err != nil {
 		t.Fatal(err)
