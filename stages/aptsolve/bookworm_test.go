@@ -205,6 +205,9 @@ func TestBookwormServerSets(t *testing.T) {
 	}
 }
 
+// The random bookworm requests: single packages, and groups of three.
+const bookwormSingles, bookwormTriples = 120, 30
+
 // TestBookwormRandom resolves requests drawn with a fixed seed from all
 // of bookworm's packages: single packages without Recommends, and groups
 // of three with and without. (150 requests: apt-get takes about 0.4 s of
@@ -223,10 +226,10 @@ func TestBookwormRandom(t *testing.T) {
 	slices.Sort(names)
 	r := rand.New(rand.NewPCG(14, 63000))
 	var requests []request
-	for range 120 {
+	for range bookwormSingles {
 		requests = append(requests, request{names: []string{names[r.IntN(len(names))]}})
 	}
-	for i := range 30 {
+	for i := range bookwormTriples {
 		requests = append(requests, request{names: []string{names[r.IntN(len(names))], names[r.IntN(len(names))], names[r.IntN(len(names))]},
 			recommends: i%2 == 1})
 	}
