@@ -4,7 +4,8 @@ export GOFLAGS ?= -buildvcs=false
 
 .PHONY: help deps build test lint race bench example example-standin example-repo
 help: ## show this help
-	@awk -F':.*## ' '/^[a-z-]+:.*## /{printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk -F':.*## ' '/^[a-z-]+:.*## /{n++; t[n]=$$1; h[n]=$$2; if (length($$1) > w) w = length($$1)} \
+		END {for (i = 1; i <= n; i++) printf "  %-*s  %s\n", w, t[i], h[i]}' $(MAKEFILE_LIST)
 
 build: ## build bin/disco and, beside it, bin/disco-init (the initramfs /init)
 	$(GO) build -o bin/disco ./cmd/disco
@@ -19,7 +20,7 @@ lint: ## gofmt, go vet, and go.mod tidiness
 	$(GO) mod tidy && git diff --exit-code go.mod go.sum || (echo "go mod tidy changed go.mod/go.sum"; exit 1)
 
 race: ## run the race detector where goroutines meet (fetch, store)
-	$(GO) test -race ./stages/fetch/... ./stages/store/...
+	$(GO) test -race ./stages/fetch/... ./stages/store/... ./stages/cachelock/...
 
 bench: ## disco vs mkosi, dnf, the hand pipeline (bench/bench.sh; root, make real-repo first; BENCH_ROUNDS=5)
 	bench/bench.sh
@@ -42,13 +43,19 @@ example-standin: build example-repo ## lock and build the stand-in examples (sta
 	bin/disco -C examples/legacy lock
 	bin/disco -C examples/legacy build
 
-deps: ## install the Debian/Ubuntu packages the tests and builds use (needs root or sudo)
-	$(SUDO) apt-get update -qq
-	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_PACKAGES) >/dev/null
+deps: ## install the Debian/Ubuntu packages the tests and builds use (needs root or sudo; skipped when all are there)
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${db:Status-Abbrev}' "$$p" 2>/dev/null | grep -q '^ii' || echo "$$p"; done); \
+	if [ -z "$$missing" ]; then echo "deps: all $(words $(DEB_PACKAGES)) packages are installed"; exit 0; fi; \
+	echo "deps: installing" $$missing; \
+	echo "deps: apt-get update ..."; \
+	$(SUDO) apt-get update -q && \
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing && \
+	echo "deps: done"
 
 DEB_PACKAGES = git make rpm createrepo-c dnf python3-rpm python3-dnf e2fsprogs squashfs-tools \
-	qemu-utils gdisk fdisk dosfstools mtools gnupg zstd xz-utils busybox-static cpio libcap2-bin attr file qemu-system-x86 ovmf linux-image-amd64 alien kmod \
-	dpkg apt gpgv python3-apt debian-archive-keyring dose-distcheck
+	qemu-utils gdisk fdisk dosfstools mtools gnupg zstd xz-utils busybox-static cpio libcap2-bin attr file qemu-system-x86 ovmf linux-image-amd64 alien kmod binutils \
+	dpkg apt gpgv python3-apt debian-archive-keyring bzip2 python3 dose-distcheck
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 include bench/corpus/corpus.mk

@@ -7,9 +7,14 @@ import (
 
 const userDoc = `Declares a user account, merged into /etc/passwd and /etc/shadow. Without
 uid, one is allocated deterministically at build time; explicit ids win.
-password is a crypt(3) hash; the default "!" locks the account.
+password is a crypt(3) hash; the default "!" locks the account. Names
+follow useradd (1 to 32 of A-Z a-z 0-9 _ . -, an optional final $, not
+starting with -, not all digits); home and shell are absolute paths; no
+field may hold ':', a newline or another control character.
 
-    user("app", uid = 990, group = "app", home = "/srv/app", shell = "/sbin/nologin", system = True)`
+    machine(name = "web", usergroups = [usergroup("app", gid = 990, system = True)], users = [
+        user("app", uid = 990, group = "app", home = "/srv/app", shell = "/sbin/nologin", system = True),
+    ])`
 
 func userFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	c, err := collector(thread)
@@ -32,7 +37,7 @@ func userFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 const usergroupDoc = `Declares a Unix group, merged into /etc/group and /etc/gshadow. Without
 gid, one is allocated deterministically at build time.
 
-    usergroup("app", gid = 990, system = True)`
+    machine(name = "web", usergroups = [usergroup("app", gid = 990, system = True)])`
 
 func usergroupFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	c, err := collector(thread)

@@ -9,8 +9,10 @@ const attrsDoc = `Sets a path's metadata at the end of the build, after deletes:
 and group (names), xattrs ({name: value}), file capabilities (as setcap
 writes them) and mtime (seconds). Unset fields keep what the path has.
 
-    attrs("/usr/bin/ping", caps = "cap_net_raw=ep")
-    attrs("/srv/app/state", mode = 0o600, owner = "app", xattrs = {"user.origin": "disco"}, mtime = 0)`
+    machine(name = "web", packages = ["iputils"], attrs = [
+        attrs("/usr/bin/ping", caps = "cap_net_raw=ep"),
+        attrs("/etc/motd", mode = 0o600, owner = "root", xattrs = {"user.origin": "disco"}, mtime = 0),
+    ])`
 
 func attrsFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	c, err := collector(thread)

@@ -8,9 +8,13 @@ import (
 const deviceDoc = `Declares a device node or FIFO. It exists only in the image's metadata
 manifest (no mknod on the build host). type is "b" (block, needs major
 and minor), "c" (character, needs both) or "p" (FIFO, takes neither).
+major is 0 to 4095 and minor 0 to 1048575 (what Linux's dev_t holds);
+path is absolute, clean and below /.
 
-    device("/dev/console", "c", 0o600, major = 5, minor = 1)
-    device("/dev/xconsole", "p", 0o640, gid = 4)`
+    machine(name = "web", devices = [
+        device("/dev/console", "c", 0o600, major = 5, minor = 1),
+        device("/dev/xconsole", "p", 0o640, gid = 4),
+    ])`
 
 func deviceFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	c, err := collector(thread)

@@ -10,12 +10,14 @@ have size "rest". The disk GUID derives from group/machine unless guid is
 given; size defaults to the sum of the partitions. fstab = "uuid" or
 "partuuid" makes disco write /etc/fstab from the layout.
 
-    disk = gpt([partition("esp", "256M", type = "esp", fs = vfat(), mount = "/boot/efi"),
-                partition("root", "rest", fs = ext4(), mount = "/")])`
+    machine(name = "web", disk = gpt([
+        partition("esp", "256M", type = "esp", fs = vfat(), mount = "/boot/efi"),
+        partition("root", "rest", fs = ext4(), mount = "/"),
+    ]))`
 
 const mbrDoc = `An MBR (DOS) partition table, otherwise like gpt().
 
-    disk = mbr([partition("root", "rest", fs = ext4(), mount = "/")])`
+    machine(name = "web", disk = mbr([partition("root", "rest", type = "83", fs = ext4(), mount = "/")]))`
 
 func tableFn(table string) func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
 	what := table + " disk"
@@ -45,7 +47,7 @@ const partitionDoc = `One partition. size is bytes (int) or a string like "512M"
 (content plus headroom, the default) or "rest". type is "esp", "linux",
 "swap", "bios" or a GUID (MBR: a hex type such as "83").
 
-    partition("root", "rest", fs = ext4(label = "root"), mount = "/")`
+    machine(name = "web", disk = gpt([partition("root", "rest", fs = ext4(label = "root"), mount = "/")]))`
 
 func partitionFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	c, err := collector(thread)
@@ -84,19 +86,25 @@ func (a *anyFS) Unpack(v starlark.Value) error {
 const ext4Doc = `An ext4 filesystem, written natively (no mke2fs, no mounts). The UUID
 derives from group/machine/partition unless uuid is given.
 
-    ext4(label = "root")`
+    machine(name = "web", disk = gpt([partition("root", "rest", fs = ext4(label = "root"), mount = "/")]))`
 
 const squashfsDoc = `A read-only squashfs filesystem (for immutable roots).
 
-    squashfs(compression = "zstd")`
+    machine(name = "kiosk", disk = gpt([partition("root", "rest", fs = squashfs(compression = "zstd"), mount = "/")]))`
 
 const vfatDoc = `A FAT filesystem, for the EFI system partition.
 
-    vfat(label = "ESP")`
+    machine(name = "web", disk = gpt([
+        partition("esp", "128M", type = "esp", fs = vfat(label = "ESP"), mount = "/boot/efi"),
+        partition("root", "rest", fs = ext4(), mount = "/"),
+    ]))`
 
 const swapDoc = `A swap area.
 
-    swap()`
+    machine(name = "web", disk = gpt([
+        partition("swap", "64M", type = "swap", fs = swap()),
+        partition("root", "rest", fs = ext4(), mount = "/"),
+    ]))`
 
 func fsFn(fsType string) func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
 	what := fsType + " filesystem"

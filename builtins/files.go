@@ -16,8 +16,10 @@ const fileDoc = `Places one file in the root, from literal content or from a fil
 config root (src). Mode defaults to 0o644 (0o755 for an executable src);
 owner and group default to root.
 
-    file("/etc/motd", content = "welcome\n")
-    file("/usr/local/bin/hello", src = "files/hello.sh", mode = 0o755)`
+    machine(name = "web", files = [
+        file("/etc/motd", content = "welcome\n"),
+        file("/usr/local/bin/hello", src = "files/hello.sh", mode = 0o755),
+    ])`
 
 func fileFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	c, err := collector(thread)
@@ -89,7 +91,7 @@ func newFileValue(f plan.File) *Value {
 
 const directoryDoc = `Creates a directory in the root (mode defaults to 0o755).
 
-    directory("/srv/data", mode = 0o750, owner = "app", group = "app")`
+    machine(name = "web", files = [directory("/srv/data", mode = 0o750, owner = "root", group = "root")])`
 
 func directoryFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	c, err := collector(thread)
@@ -108,7 +110,7 @@ func directoryFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 
 const symlinkDoc = `Creates a symbolic link at path pointing to target (kept verbatim).
 
-    symlink("/etc/localtime", "../usr/share/zoneinfo/UTC")`
+    machine(name = "web", files = [symlink("/etc/localtime", "../usr/share/zoneinfo/UTC")])`
 
 func symlinkFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	c, err := collector(thread)
@@ -126,7 +128,7 @@ func symlinkFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 const deleteDoc = `Removes a path (and everything below it) from the root after everything
 else is in place.
 
-    delete("/usr/share/doc")`
+    machine(name = "web", deletes = [delete("/usr/share/doc")])`
 
 func deleteFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	c, err := collector(thread)

@@ -15,7 +15,7 @@ Its output is part of the plan, so it is deterministic by construction.
 
     def hosts(m):
         return {"/etc/hostname": m.hostname + "\n"}
-    machine(name = "web", generators = [generator(hosts)], ...)`
+    machine(name = "web", generators = [generator(hosts)])`
 
 type generatorData struct {
 	name string

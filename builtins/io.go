@@ -12,7 +12,7 @@ const readFileDoc = `Returns the content of a file under the config root (a path
 it). Absolute paths, '..', symlinks leading out of the root and the cache
 folder are refused.
 
-    motd = read_file("files/motd")`
+    machine(name = "web", files = [file("/etc/motd", content = read_file("files/motd"))])`
 
 func readFileFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	c, err := collector(thread)
@@ -22,6 +22,11 @@ func readFileFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	var name string
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "path", &name); err != nil {
 		return nil, argError(err)
+	}
+	if fi, err := fs.Stat(c.FS, name); err == nil {
+		if err := charge(thread, b.Name()+"("+name+")", uint64(max(fi.Size(), 0))); err != nil {
+			return nil, err
+		}
 	}
 	data, err := fs.ReadFile(c.FS, name)
 	if err != nil {
@@ -34,7 +39,7 @@ const globDoc = `Returns the sorted paths under the config root matching any inc
 pattern and no exclude pattern. Patterns are relative to the config root;
 '*' matches within one path element, '**' matches any number of elements.
 
-    for f in glob(["files/etc/**"]): ...`
+    machine(name = "web", files = [file("/etc/app/" + p.removeprefix("files/"), src = p) for p in glob(["files/*.conf"])])`
 
 func globFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	c, err := collector(thread)
@@ -73,4 +78,21 @@ func matchAny(patterns []string, p string) bool {
 		}
 	}
 	return false
+}
+
+// MemoryKey is the thread-local key under which evaluation puts its
+// memory account (a Charger); builtins that read or make large values
+// charge it before they do.
+const MemoryKey = "disco.memory"
+
+// Charger accounts for a value of about n bytes that what is about to
+// make; an error means it would exceed the evaluation's memory bound.
+type Charger func(what string, n uint64) error
+
+// charge charges thread's memory account, if it has one.
+func charge(thread *starlark.Thread, what string, n uint64) error {
+	if c, ok := thread.Local(MemoryKey).(Charger); ok {
+		return c(what, n)
+	}
+	return nil
 }

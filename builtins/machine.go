@@ -102,6 +102,7 @@ const groupDoc = `Declares a group of machines. Its values are defaults for the 
 name it: lists are the group's first, then the machine's; a scalar set on
 the machine wins. Takes every machine() parameter except name and group.
 
+    base = repo("base", baseurl = "file:///srv/repo")
     prod = group("prod", repos = [base], packages = ["setup", "bash"])
     machine(name = "web", group = prod, packages = ["nginx"])`
 
@@ -157,11 +158,11 @@ groups, deletes. Machines outside a group belong to group "default".
 
     machine(
         name = "web",
-        group = prod,
+        group = "prod",
         packages = ["bash", "nginx"],
-        repos = [base],
+        repos = [repo("base", baseurl = "file:///srv/repo")],
         files = [file("/etc/motd", content = "hi\n")],
-        init = "init/web.sh",
+        init = "init/init.sh",
         disk = gpt([partition("root", "rest", fs = ext4(), mount = "/")]),
         outputs = ["qcow2"],
     )`

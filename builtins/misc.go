@@ -9,7 +9,7 @@ const outputDoc = `An output format: "raw", "qcow2", "vmdk", "vhd", "vdi", "ova"
 "appliance"; compress ("zstd", "xz", "gzip") applies to raw. A plain
 string in outputs means output(format).
 
-    outputs = ["qcow2", output("raw", compress = "zstd")]`
+    machine(name = "web", outputs = ["qcow2", output("raw", compress = "zstd")])`
 
 func outputFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	c, err := collector(thread)
@@ -29,7 +29,10 @@ packages), "appliance" (kernel + initrd + root image for qemu -kernel) or
 "none"; cmdline is appended to the root= and init= disco derives; initrd
 "disco" (built by disco) or "packages" (the image brings its own).
 
-    boot = boot("systemd-boot", cmdline = "console=ttyS0")`
+    machine(name = "web", boot = boot("systemd-boot", cmdline = "console=ttyS0"), disk = gpt([
+        partition("esp", "256M", type = "esp", fs = vfat(), mount = "/boot/efi"),
+        partition("root", "rest", fs = ext4(), mount = "/"),
+    ]))`
 
 func bootFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	c, err := collector(thread)
@@ -56,7 +59,7 @@ func bootFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 const expectDoc = `What "disco test" waits for on the serial console after booting the
 machine's output, within timeout seconds (default 120).
 
-    test = expect("disco-marker: ok", timeout = 60)`
+    machine(name = "web", test = expect("disco-marker: ok", timeout = 60))`
 
 func expectFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	c, err := collector(thread)
@@ -79,7 +82,7 @@ const hardwareDoc = `The virtual machine the image is meant for: CPUs, memory (a
 and boot order ("disk", "net", "cdrom"). An OVA's descriptor and
 "disco test" use it.
 
-    hardware = hardware(cpus = 2, memory = "2G", nic = "vmxnet3")`
+    machine(name = "web", hardware = hardware(cpus = 2, memory = "2G", nic = "vmxnet3"), outputs = ["ova"])`
 
 func hardwareFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	c, err := collector(thread)

@@ -15,7 +15,7 @@ Files are owned by root:root and keep the source's exec bit unless modes
 or owners (dicts from a glob, relative to dest, to a mode or "user:group")
 say otherwise.
 
-    overlay("overlays/common", modes = {"etc/ssh/*_key": 0o600}, owners = {"srv/**": "app:app"})`
+    machine(name = "web", overlays = [overlay("overlays/common", modes = {"etc/ssh/*_key": 0o600}, owners = {"srv/**": "app:app"})])`
 
 func overlayFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	c, err := collector(thread)
@@ -32,7 +32,7 @@ func overlayFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 		o.Name = o.Source[strings.LastIndexByte(o.Source, '/')+1:]
 	}
 	if o.Digest, err = treehash.Digest(c.FS, o.Source, true); err != nil {
-		return nil, argErrorf("%s: %w", b.Name(), err)
+		return nil, argErrorf("%s: %s: %w", b.Name(), o.Source, err)
 	}
 	if o.Attrs, err = pathAttrs(o.Pos, modes, owners); err != nil {
 		return nil, argErrorf("%s: %s: %w", b.Name(), o.Source, err)

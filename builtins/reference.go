@@ -15,7 +15,9 @@ func Reference() string {
 	b.WriteString("`overlay` and `init` are relative to the config root. `load(\"x.star\", ...)` loads a file relative to\n")
 	b.WriteString("the config root; `load(\"@disco/NAME.star\", ...)` loads a module shipped with disco (see starlib/).\n\n")
 	for _, d := range Docs() {
-		fmt.Fprintf(&b, "## %s\n\n```python\n%s\n```\n\n%s\n\n", d.Name, d.Signature, fence(d.Text))
+		// The signature is not code one could run: a plain block. The
+		// examples are, and a test evaluates them (examples/snippets_test.go).
+		fmt.Fprintf(&b, "## %s\n\n```\n%s\n```\n\n%s\n\n", d.Name, d.Signature, fence(d.Text))
 	}
 	return b.String()
 }

@@ -9,7 +9,8 @@ const repoDoc = `Declares an RPM repository with yum/dnf semantics. baseurl may 
 or a list; a relative baseurl names a folder under the config root.
 Unset priority and cost take dnf's defaults (99 and 1000).
 
-    base = repo("base", baseurl = "file:///srv/repo/$releasever/$basearch", gpgcheck = False)`
+    base = repo("base", baseurl = "file:///srv/repo/$releasever/$basearch", gpgcheck = False)
+    machine(name = "web", repos = [base], packages = ["bash"])`
 
 func repoFn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	c, err := collector(thread)

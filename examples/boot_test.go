@@ -87,6 +87,7 @@ func TestBootExamples(t *testing.T) {
 	repo := realRepo(t)
 	testtool.Need(t, "qemu-img", "qemu-system-x86_64")
 	setup(t)
+	testtool.Accel(t) // logs what disco test will choose (the same probe, once per process), and why
 	dir := workspace(t, repo, "boot", "boot-legacy")
 	cache := filepath.Join(t.TempDir(), "cache")
 	for _, ex := range []string{"boot", "boot-legacy"} {

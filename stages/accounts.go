@@ -2,9 +2,11 @@ package stages
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"io"
+	"io/fs"
 	"strconv"
 	"strings"
 
@@ -40,8 +42,10 @@ type table struct {
 func (a *Accounts) read(path string, mode uint32) (*table, error) {
 	t := &table{path: path, mode: mode}
 	rc, err := a.tree.Open(path)
-	if err != nil {
+	if errors.Is(err, fs.ErrNotExist) {
 		return t, nil // absent: start empty
+	} else if err != nil {
+		return nil, err
 	}
 	defer rc.Close()
 	sc := bufio.NewScanner(io.LimitReader(rc, 16<<20))
@@ -95,9 +99,21 @@ func (a *Accounts) write(t *table) error {
 }
 
 // Apply merges m's users and groups; with none declared it changes nothing.
+// Every declared field is checked again (plan.CheckUser, CheckUserGroup)
+// before a line is written, so nothing unvalidated reaches the files.
 func (a *Accounts) Apply(m *plan.Machine) error {
 	if len(m.Users) == 0 && len(m.UserGroups) == 0 {
 		return nil
+	}
+	for _, u := range m.Users {
+		if err := plan.CheckUser(u); err != nil {
+			return err
+		}
+	}
+	for _, g := range m.UserGroups {
+		if err := plan.CheckUserGroup(g); err != nil {
+			return err
+		}
 	}
 	tabs := map[string]*table{}
 	for _, f := range []struct {
@@ -175,11 +191,17 @@ func primaryGroup(u plan.User) string {
 	return u.Name
 }
 
+// addMember adds user to group's member list (the fourth field), making
+// the field if a line lacks it.
 func addMember(t *table, group, user string) {
 	l := t.find(group)
-	if l == nil || len(l) < 4 {
-		return
+	if l == nil {
+		return // created by mergeGroups before; gshadow may lack it
 	}
+	for len(l) < 4 {
+		l = append(l, "")
+	}
+	t.set(l)
 	for _, mbr := range strings.Split(l[3], ",") {
 		if mbr == user {
 			return
@@ -200,6 +222,9 @@ func mergeUsers(tabs map[string]*table, m *plan.Machine) error {
 			return plan.Errorf(u.Pos, "user %q: %v", u.Name, err)
 		}
 		g := group.find(primaryGroup(u))
+		if len(g) < 3 {
+			return plan.Errorf(u.Pos, "user %q: the image's /etc/group line for %q is malformed: %q", u.Name, primaryGroup(u), strings.Join(g, ":"))
+		}
 		home, shell := u.Home, u.Shell
 		if home == "" {
 			home = "/home/" + u.Name

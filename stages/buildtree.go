@@ -34,6 +34,8 @@ type TreeResult struct {
 	Installed []Installed
 	Outcomes  []Outcome
 	Notices   []string
+	// Overlays is what the overlay stage copied, per plan overlay.
+	Overlays []AppliedOverlay
 }
 
 // Epoch is SOURCE_DATE_EPOCH for m: the environment's value (env, when
@@ -104,7 +106,7 @@ func buildTree(ctx context.Context, m *plan.Machine, lm *lockfile.Machine, st *s
 	if err := runGenerators(ctx, m, o, dir, res); err != nil {
 		return nil, fmt.Errorf("generators: %w", err)
 	}
-	if err := place(m, o, t); err != nil {
+	if err := place(m, o, res); err != nil {
 		return nil, err
 	}
 	if err := t.SettleTimes(); err != nil {
@@ -156,7 +158,8 @@ func runGenerators(ctx context.Context, m *plan.Machine, o TreeOptions, dir stri
 }
 
 // place runs the stages after packages and scriptlets.
-func place(m *plan.Machine, o TreeOptions, t *tree.Tree) error {
+func place(m *plan.Machine, o TreeOptions, res *TreeResult) error {
+	t := res.Tree
 	p := NewPlacer(t, o.Root, o.Epoch)
 	for _, f := range m.Files {
 		if err := p.File(f); err != nil {
@@ -164,11 +167,13 @@ func place(m *plan.Machine, o TreeOptions, t *tree.Tree) error {
 		}
 	}
 	ov := NewOverlayer(t, o.Root, o.Cache, o.Epoch)
+	defer ov.Close()
 	for _, x := range m.Overlays {
 		if err := ov.Apply(m, x); err != nil {
 			return fmt.Errorf("overlays: %w", err)
 		}
 	}
+	res.Overlays, res.Notices = ov.Applied, append(res.Notices, ov.Notices...)
 	for _, d := range m.Devices {
 		if err := p.Device(d); err != nil {
 			return fmt.Errorf("devices: %w", err)
@@ -190,6 +195,7 @@ func place(m *plan.Machine, o TreeOptions, t *tree.Tree) error {
 			return fmt.Errorf("deletes: %w", err)
 		}
 	}
+	res.Notices = append(res.Notices, p.Notices...)
 	if err := applyAttrs(t, m.Attrs); err != nil {
 		return fmt.Errorf("attrs: %w", err)
 	}
@@ -203,12 +209,13 @@ func WriteManifest(cache string, m *plan.Machine, t *tree.Tree) (string, error) 
 	return path, writeAtomic(path, func(f *os.File) error { return t.Manifest().Write(f) })
 }
 
-// writeAtomic writes path through a temporary file in the same folder.
+// writeAtomic writes path through a temporary file in the same folder
+// (.NAME.tmp-*: a killed build's are leftovers, see machineLeftovers).
 func writeAtomic(path string, write func(*os.File) error) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*")
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return err
 	}

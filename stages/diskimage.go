@@ -9,9 +9,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/disco-build/disco/runtime/plan"
+	"github.com/disco-build/disco/runtime/progress"
 	"github.com/disco-build/disco/stages/disk"
 	"github.com/disco-build/disco/stages/ext4"
 	"github.com/disco-build/disco/stages/ids"
@@ -39,6 +41,8 @@ type DiskImage struct {
 	m     *plan.Machine
 	epoch int64
 	tmp   string // folder for intermediate files (squashfs)
+
+	written *atomic.Int64 // bytes written to the image, for progress reports
 }
 
 // NewDiskImage returns the disk stage for m's tree.
@@ -58,6 +62,7 @@ func (d *DiskImage) Write(ctx context.Context, path string) (disk.Layout, error)
 }
 
 func (d *DiskImage) layout(ctx context.Context) (disk.Layout, error) {
+	d.written = new(atomic.Int64)
 	pd := d.m.Disk
 	l := disk.Layout{Table: pd.Table, DiskGUID: d.uuid(pd.GUID)}
 	l.DiskID = ids.VolumeID(d.m.Group, d.m.Name)
@@ -121,11 +126,12 @@ func (d *DiskImage) partition(ctx context.Context, p plan.Partition, mounts []st
 	if err != nil {
 		return part, err
 	}
+	progress.Send(ctx, progress.Report{Stage: "disk", Item: p.Name + " " + p.FS.Type})
 	content, err := d.filesystem(ctx, p, entries, fsUUID)
 	if err != nil {
 		return part, err
 	}
-	part.Content = content
+	part.Content = reporting{Content: content, ctx: ctx, name: p.Name, written: d.written}
 	part.Size = fixed
 	if p.Size == "auto" || (p.Size == "rest" && !diskSized) {
 		part.Size = roundUp(content.Size(), mib)
@@ -134,6 +140,35 @@ func (d *DiskImage) partition(ctx context.Context, p plan.Partition, mounts []st
 		return part, fmt.Errorf("too small: its %s filesystem needs %d bytes, the partition has %d", p.FS.Type, content.Size(), part.Size)
 	}
 	return part, nil
+}
+
+// reporting is a partition's content whose writes are reported as the
+// disk stage's progress (bytes written to the image so far).
+type reporting struct {
+	disk.Content
+	ctx     context.Context
+	name    string
+	written *atomic.Int64
+}
+
+func (r reporting) Fill(w io.WriterAt, size int64) error {
+	err := r.Content.Fill(countingWriter{r: r, w: w}, size)
+	progress.Send(r.ctx, progress.Report{Stage: "disk", Done: r.written.Load(), Unit: "bytes", Item: r.name})
+	return err
+}
+
+type countingWriter struct {
+	r reporting
+	w io.WriterAt
+}
+
+func (c countingWriter) WriteAt(p []byte, off int64) (int, error) {
+	n, err := c.w.WriteAt(p, off)
+	done := c.r.written.Add(int64(n))
+	if done>>20 != (done-int64(n))>>20 { // one report per MiB
+		progress.Send(c.r.ctx, progress.Report{Stage: "disk", Done: done, Unit: "bytes", Item: c.r.name})
+	}
+	return n, err
 }
 
 // fixedSize is a partition's size in bytes as the plan gives it: 0 for

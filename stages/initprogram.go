@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/disco-build/disco/stages/cachelock"
 	"github.com/disco-build/disco/stages/initramfs"
 )
 
@@ -56,12 +57,12 @@ func (p *InitProgram) find(ctx context.Context) ([]byte, string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, "", err
 	}
-	out, err := os.MkdirTemp(dir, "disco-init-")
+	out, err := cachelock.MkdirTemp(dir, "disco-init-")
 	if err != nil {
 		return nil, "", err
 	}
-	defer os.RemoveAll(out)
-	bin := filepath.Join(out, InitName)
+	defer out.Remove()
+	bin := filepath.Join(out.Path, InitName)
 	if err := initramfs.BuildInit(ctx, bin); err != nil {
 		return nil, "", fmt.Errorf("no %s beside disco and no DISCO_INIT: %w", InitName, err)
 	}

@@ -3,6 +3,7 @@ package stages
 import (
 	"context"
 	"fmt"
+	"github.com/disco-build/disco/runtime/progress"
 	"io"
 	"os"
 
@@ -103,10 +104,11 @@ func (in *Installer) Install(ctx context.Context, pkgs []lockfile.Package) ([]In
 	}
 	var done []Installed
 	var placed []opened
-	for _, o := range ops {
+	for i, o := range ops {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
 		}
+		progress.Send(ctx, progress.Report{Stage: "install", Done: int64(i), Total: int64(len(ops)), Unit: "packages", Item: o.lock.Name})
 		start, err := in.start(o, fd) // the payload verified: nothing of a bad one is written
 		if err != nil {
 			return nil, nil, err

@@ -32,14 +32,14 @@ func (ms *mirrors) candidates(ctx context.Context, c *repo.Config) ([]string, []
 	if c.MirrorList != "" {
 		list, err := ms.mirrorList(ctx, c.MirrorList)
 		if err != nil {
-			return nil, nil, fmt.Errorf("repo %s: mirrorlist %s: %w", c.ID, c.MirrorList, err)
+			return nil, nil, fmt.Errorf("%srepo %s: mirrorlist %s: %w", repoPos(c), c.ID, c.MirrorList, err)
 		}
 		urls = append(urls, list...)
 	}
 	if c.Metalink != "" {
 		ml, err := ms.metalink(ctx, c.Metalink)
 		if err != nil {
-			return nil, nil, fmt.Errorf("repo %s: metalink %s: %w", c.ID, c.Metalink, err)
+			return nil, nil, fmt.Errorf("%srepo %s: metalink %s: %w", repoPos(c), c.ID, c.Metalink, err)
 		}
 		urls = append(urls, ml.BaseURLs()...)
 		hashes = ml.Hashes
@@ -53,9 +53,20 @@ func (ms *mirrors) candidates(ctx context.Context, c *repo.Config) ([]string, []
 		}
 	}
 	if len(out) == 0 {
-		return nil, nil, fmt.Errorf("%s:%d: repo %s has no baseurl, and its mirrors list none", c.File, c.Line, c.ID)
+		return nil, nil, fmt.Errorf("%srepo %s has no baseurl, and its mirrors list none", repoPos(c), c.ID)
 	}
 	return out, hashes, nil
+}
+
+// repoPos is where c was declared: the .repo file's [id] line, or the
+// repo() call.
+// repoPos is "FILE:LINE: ", where c was declared, or "" when nothing says
+// (a configuration made in code).
+func repoPos(c *repo.Config) string {
+	if c.File == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s:%d: ", c.File, c.Line)
 }
 
 func (ms *mirrors) mirrorList(ctx context.Context, u string) ([]string, error) {

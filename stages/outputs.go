@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/disco-build/disco/runtime/plan"
+	"github.com/disco-build/disco/runtime/progress"
 	"github.com/disco-build/disco/stages/vmimage"
 )
 
@@ -47,10 +48,11 @@ func CheckOutputs(m *plan.Machine) error {
 // manifest) to a temporary name and renamed into the machine folder.
 func writeOutputs(ctx context.Context, res *Result, epoch int64, dir string) ([]OutputFile, error) {
 	var outs []OutputFile
-	for _, o := range res.Machine.Outputs {
+	for i, o := range res.Machine.Outputs {
 		if o.Format == "appliance" {
 			continue
 		}
+		progress.Send(ctx, progress.Report{Stage: "outputs", Done: int64(i), Total: int64(len(res.Machine.Outputs)), Unit: "outputs", Item: o.Format})
 		name, err := writeOutput(ctx, res, o, epoch, dir)
 		if err != nil {
 			return nil, fmt.Errorf("%s: output %s: %w", o.Pos, o.Format, err)

@@ -2,8 +2,11 @@ package stages
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,11 +19,20 @@ import (
 // Placer is the stage for what the plan places path by path: Starlark
 // files (declared and generated), devices, the init program and deletes.
 // Owners given by name are applied after the accounts stage (fixes).
+//
+// Nothing planned is skipped silently: a file or init read from the config
+// root must still have the SHA-256 the plan recorded (else the build
+// fails: it changed after the plan was made); a device whose numbers Linux
+// cannot hold fails (eval refuses them first); a delete whose path is not
+// in the root removes nothing, which is legitimate (the packages may not
+// ship it) and recorded in Notices.
 type Placer struct {
 	tree  *tree.Tree
 	root  string
 	epoch int64
 	fixes []ownerFix
+	// Notices are things worth telling that are not errors.
+	Notices []string
 }
 
 // NewPlacer returns the stage.
@@ -56,12 +68,7 @@ func (p *Placer) File(f plan.File) error {
 func (p *Placer) writeFile(f plan.File, meta tree.Meta) error {
 	switch {
 	case f.Source != "":
-		src, err := os.Open(filepath.Join(p.root, filepath.FromSlash(f.Source)))
-		if err != nil {
-			return err
-		}
-		defer src.Close()
-		return p.tree.WriteFile(f.Path, src, meta)
+		return p.copyVerified(f.Source, f.SHA256, f.Path, meta)
 	case f.ContentBase64 != "":
 		data, err := base64.StdEncoding.DecodeString(f.ContentBase64)
 		if err != nil {
@@ -74,12 +81,39 @@ func (p *Placer) writeFile(f plan.File, meta tree.Meta) error {
 	return p.tree.WriteFile(f.Path, strings.NewReader(""), meta)
 }
 
+// copyVerified copies the config file src to dest, checking that its
+// content still has the plan's SHA-256 (hex; empty: not recorded).
+func (p *Placer) copyVerified(src, want, dest string, meta tree.Meta) error {
+	f, err := os.Open(filepath.Join(p.root, filepath.FromSlash(src)))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if err := p.tree.WriteFile(dest, io.TeeReader(f, h), meta); err != nil {
+		return err
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); want != "" && got != want {
+		return fmt.Errorf("%s changed after the plan was made (plan sha256 %s, read %s): evaluate and build again", src, want, got)
+	}
+	return nil
+}
+
 // Device records a device node or FIFO.
 func (p *Placer) Device(d plan.Device) error {
-	kind := map[string]manifest.Kind{"b": manifest.Block, "c": manifest.Char, "p": manifest.FIFO}[d.Type]
+	kind, ok := map[string]manifest.Kind{"b": manifest.Block, "c": manifest.Char, "p": manifest.FIFO}[d.Type]
+	if !ok {
+		return fmt.Errorf("%s: device %s: unknown type %q", d.Pos, d.Path, d.Type)
+	}
 	var major, minor uint32
 	if d.Major != nil && d.Minor != nil {
+		if *d.Major < 0 || *d.Major > plan.MaxMajor || *d.Minor < 0 || *d.Minor > plan.MaxMinor {
+			return fmt.Errorf("%s: device %s: %d:%d does not fit Linux's dev_t", d.Pos, d.Path, *d.Major, *d.Minor)
+		}
 		major, minor = uint32(*d.Major), uint32(*d.Minor)
+	}
+	if d.UID < 0 || d.UID > plan.MaxID || d.GID < 0 || d.GID > plan.MaxID {
+		return fmt.Errorf("%s: device %s: owner %d:%d out of range", d.Pos, d.Path, d.UID, d.GID)
 	}
 	meta := tree.Meta{Mode: uint32(d.Mode), UID: uint32(d.UID), GID: uint32(d.GID), Mtime: p.epoch,
 		Source: "devices:" + d.Pos.String()}
@@ -96,11 +130,7 @@ func (p *Placer) Init(in *plan.Init) error {
 	if in.Content != nil {
 		err = p.tree.WriteFile(in.Path, strings.NewReader(*in.Content), meta)
 	} else {
-		var src *os.File
-		if src, err = os.Open(filepath.Join(p.root, filepath.FromSlash(in.Source))); err == nil {
-			defer src.Close()
-			err = p.tree.WriteFile(in.Path, src, meta)
-		}
+		err = p.copyVerified(in.Source, in.SHA256, in.Path, meta)
 	}
 	if err != nil {
 		return fmt.Errorf("%s: init: %w", in.Pos, err)
@@ -108,13 +138,15 @@ func (p *Placer) Init(in *plan.Init) error {
 	return nil
 }
 
-// Delete removes a path; a path that is not there is not an error.
+// Delete removes a path; a path that is not there is not an error, but a
+// notice.
 func (p *Placer) Delete(d plan.Delete) error {
 	e, err := p.tree.Lookup(d.Path)
 	if err != nil {
 		return fmt.Errorf("%s: delete %s: %w", d.Pos, d.Path, err)
 	}
 	if e == nil {
+		p.Notices = append(p.Notices, fmt.Sprintf("%s: delete %s: not in the root, nothing removed", d.Pos, d.Path))
 		return nil
 	}
 	if err := p.tree.Remove(d.Path); err != nil {

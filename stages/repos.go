@@ -1,6 +1,7 @@
 package stages
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"path/filepath"
@@ -19,7 +20,13 @@ func yumVars(m *plan.Machine) repo.Vars {
 	case "i386", "i486", "i586", "i686":
 		base = "i386"
 	}
-	return repo.Vars{"arch": m.Arch, "basearch": base, "releasever": m.Releasever}
+	v := repo.Vars{"arch": m.Arch, "basearch": base}
+	if m.Releasever != "" {
+		// Unset, not empty, when nothing gives it: a URL naming
+		// $releasever is then an error at its line (repo.Config).
+		v["releasever"] = m.Releasever
+	}
+	return v
 }
 
 // repoConfigs returns the machine's enabled repositories, parsed with
@@ -64,8 +71,15 @@ func parseRepo(r plan.Repo, subst map[string]string, vars repo.Vars, main *repo.
 		return cfgs, err
 	}
 	cfgs, _, err := repo.ParseRepoFile(r.Pos.File, []byte(repoINI(r)), vars, main)
+	var perr *repo.ParseError
+	if errors.As(err, &perr) {
+		err = errors.New(perr.Msg) // its line is one of repoINI's, not the file's
+	}
 	if err != nil {
 		return nil, plan.Errorf(r.Pos, "repo %q: %v", r.ID, err)
+	}
+	for _, c := range cfgs {
+		c.File, c.Line = r.Pos.File, r.Pos.Line // errors later name the repo() call
 	}
 	return cfgs, nil
 }

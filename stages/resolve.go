@@ -28,6 +28,7 @@ type Resolver struct {
 	client      *http.Client
 	meta        *repo.Cache
 	loaded      map[string]*loadedRepo
+	failed      map[string]error // repositories that could not be loaded
 	keys        *keyrings
 	mirrors     *mirrors
 }
@@ -47,6 +48,7 @@ func NewResolver(root, cache string) *Resolver {
 		client:  http.DefaultClient,
 		meta:    repo.NewCache(MetadataDir(cache)),
 		loaded:  map[string]*loadedRepo{},
+		failed:  map[string]error{},
 		keys:    newKeyrings(root, http.DefaultClient),
 		mirrors: newMirrors(http.DefaultClient),
 	}
@@ -55,7 +57,20 @@ func NewResolver(root, cache string) *Resolver {
 // Resolve resolves m. With prev and update, only the packages named in
 // update may change: every other package of prev stays at its locked
 // version.
+// Errors name the machine (its position and ID).
 func (r *Resolver) Resolve(ctx context.Context, m *plan.Machine, prev *lockfile.Machine, update []string) (*lockfile.Machine, error) {
+	lm, err := r.resolve(ctx, m, prev, update)
+	var u *solve.UnsolvableError
+	if err != nil && !errors.As(err, &u) {
+		return nil, fmt.Errorf("%s: %s: %w", m.Pos, m.ID(), err)
+	}
+	if err != nil {
+		return nil, unsolvable(m, u, prev != nil && len(update) > 0)
+	}
+	return lm, nil
+}
+
+func (r *Resolver) resolve(ctx context.Context, m *plan.Machine, prev *lockfile.Machine, update []string) (*lockfile.Machine, error) {
 	digest, err := m.Digest()
 	if err != nil {
 		return nil, err
@@ -81,7 +96,7 @@ func (r *Resolver) Resolve(ctx context.Context, m *plan.Machine, prev *lockfile.
 		WeakDeps:   weakDeps(m, main),
 	})
 	if err != nil {
-		return nil, unsolvable(m, err, prev != nil && len(update) > 0)
+		return nil, err
 	}
 	return lockEntry(digest, repos, res)
 }
@@ -123,6 +138,25 @@ func (r *Resolver) load(ctx context.Context, c *repo.Config, main repo.Main) (*l
 	if lr, ok := r.loaded[key]; ok {
 		return lr, nil
 	}
+	// A repository that failed for one machine fails for the next at once
+	// (locking many machines goes on past failures; each would wait out
+	// the same dead mirrors again).
+	if err, ok := r.failed[key]; ok {
+		return nil, err
+	}
+	lr, err := r.loadMirrors(ctx, c, main)
+	if err != nil {
+		if ctx.Err() == nil {
+			r.failed[key] = err
+		}
+		return nil, err
+	}
+	r.loaded[key] = lr
+	return lr, nil
+}
+
+// loadMirrors loads c from the first of its base URLs and mirrors that works.
+func (r *Resolver) loadMirrors(ctx context.Context, c *repo.Config, main repo.Main) (*loadedRepo, error) {
 	urls, hashes, err := r.mirrors.candidates(ctx, c)
 	if err != nil {
 		return nil, err
@@ -131,7 +165,6 @@ func (r *Resolver) load(ctx context.Context, c *repo.Config, main repo.Main) (*l
 	for _, u := range urls {
 		lr, err := r.loadFrom(ctx, c, main, u, hashes)
 		if err == nil {
-			r.loaded[key] = lr
 			return lr, nil
 		}
 		errs = append(errs, err)
@@ -139,7 +172,7 @@ func (r *Resolver) load(ctx context.Context, c *repo.Config, main repo.Main) (*l
 			break
 		}
 	}
-	return nil, errors.Join(errs...)
+	return nil, fmt.Errorf("%s%w", repoPos(c), errors.Join(errs...))
 }
 
 // loadFrom loads c's metadata from one base URL.
@@ -346,12 +379,10 @@ func appendPaths(dst []string, d rpmver.Dep) []string {
 	return dst
 }
 
-func unsolvable(m *plan.Machine, err error, pinned bool) error {
-	var u *solve.UnsolvableError
-	if !errors.As(err, &u) {
-		return fmt.Errorf("%s: resolving: %w", m.ID(), err)
-	}
-	msg := fmt.Sprintf("%s: %s: cannot resolve packages:\n  %s", m.Pos, m.ID(), strings.Join(u.Problems, "\n  "))
+// unsolvable words a resolution that has no solution: the machine, then
+// dnf's problem text.
+func unsolvable(m *plan.Machine, u *solve.UnsolvableError, pinned bool) error {
+	msg := fmt.Sprintf("%s: %s: cannot resolve packages:\n%s", m.Pos, m.ID(), u.Text())
 	if pinned {
 		msg += "\n  (other packages are held at their locked versions; name them in --update too, or run disco lock without --update)"
 	}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/disco-build/disco/runtime/plan"
+	"github.com/disco-build/disco/runtime/progress"
 	"github.com/disco-build/disco/stages/disk"
 	"github.com/disco-build/disco/stages/lockfile"
 	"github.com/disco-build/disco/stages/store"
@@ -69,19 +70,29 @@ func Build(ctx context.Context, m *plan.Machine, lm *lockfile.Machine, st *store
 			return res, nil
 		}
 	}
-	// A build that stops half way must not leave the last one's stamp.
+	// A build that stops half way must not leave the last one's stamp,
+	// nor a tree that looks finished.
 	if err := os.Remove(filepath.Join(dir, StampFile)); err != nil && !os.IsNotExist(err) {
 		return nil, fmt.Errorf("stamp: %w", err)
 	}
+	if err := markRoot(dir, true); err != nil {
+		return nil, fmt.Errorf("tree: %w", err)
+	}
+	progress.Send(ctx, progress.Report{Stage: "tree"})
 	if res.Tree, err = BuildTree(ctx, m, lm, st, o.TreeOptions); err != nil {
 		return nil, fmt.Errorf("tree: %w", err)
 	}
 	if NeedsBoot(m) {
+		progress.Send(ctx, progress.Report{Stage: "boot"})
 		if err := runBoot(ctx, res, o); err != nil {
 			return nil, fmt.Errorf("boot: %w", err)
 		}
 	}
+	progress.Send(ctx, progress.Report{Stage: "manifest"})
 	if res.Manifest, err = WriteManifest(o.Cache, m, res.Tree.Tree); err != nil {
+		return nil, fmt.Errorf("manifest: %w", err)
+	}
+	if err := markRoot(dir, false); err != nil {
 		return nil, fmt.Errorf("manifest: %w", err)
 	}
 	if err := writeOutcomes(o.Cache, m, res.Tree.Outcomes); err != nil {
@@ -93,6 +104,7 @@ func Build(ctx context.Context, m *plan.Machine, lm *lockfile.Machine, st *store
 	// Intermediates (a squashfs image, an OVA's spooled VMDK) live here
 	// only while the outputs are written.
 	defer os.RemoveAll(filepath.Join(dir, "tmp"))
+	progress.Send(ctx, progress.Report{Stage: "disk"})
 	res.Disk = filepath.Join(dir, "disk.raw")
 	if res.Layout, err = NewDiskImage(res.Tree.Tree, m, o.Epoch, filepath.Join(dir, "tmp")).Write(ctx, res.Disk); err != nil {
 		return nil, fmt.Errorf("disk: %w", err)
@@ -112,6 +124,7 @@ func Build(ctx context.Context, m *plan.Machine, lm *lockfile.Machine, st *store
 		}
 		res.Outputs = append(res.Outputs, files...)
 	}
+	progress.Send(ctx, progress.Report{Stage: "report"})
 	if err := writeReport(res, lm, o.Epoch, dir, o.Tool); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
@@ -151,4 +164,17 @@ func writeOutcomes(cache string, m *plan.Machine, outs []Outcome) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(map[string]any{"machine": m.ID(), "outcomes": outs})
 	})
+}
+
+// markRoot marks the machine folder's root tree incomplete (RootIncomplete)
+// before it is built, and clears the mark once tree and manifest are done.
+func markRoot(dir string, incomplete bool) error {
+	path := filepath.Join(dir, RootIncomplete)
+	if !incomplete {
+		return os.Remove(path)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(path, nil, 0o644)
 }

@@ -60,19 +60,65 @@ func (a *generatorAdapter) Run(ctx context.Context, m *plan.Machine, root, cache
 	if vars["cacheMachineRpmInstallRootPath"] != treeDir {
 		return nil, fmt.Errorf("tree %s is not where scriptlets expect it (%s)", treeDir, vars["cacheMachineRpmInstallRootPath"])
 	}
-	home := filepath.Join(MachineDir(cache, m.Group, m.Name), "home")
+	mdir := MachineDir(cache, m.Group, m.Name)
+	// HOME is scratch: it does not outlive the run.
+	home := filepath.Join(mdir, "home")
 	if err := os.RemoveAll(home); err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(home, 0o755); err != nil {
 		return nil, err
 	}
+	defer os.RemoveAll(home)
+	logFile, err := createLog(mdir, GeneratorLog)
+	if err != nil {
+		return nil, err
+	}
+	defer logFile.Close()
+	out := io.Writer(logFile)
+	if a.log != nil {
+		out = io.MultiWriter(logFile, a.log)
+	}
 	scripts := generator.Scripts(m.Scriptlets, legacy.GroupVariables(root, cache, m), vars)
-	r := &generator.Runner{ConfigRoot: root, Home: home, Epoch: epoch, Log: a.log}
+	r := &generator.Runner{ConfigRoot: root, Home: home, Epoch: epoch, Log: out}
 	outs, err := r.RunAll(ctx, scripts)
+	if err != nil {
+		err = fmt.Errorf("%w\n%s", err, logTail(logFile.Name(), 20))
+	}
 	var res []Outcome
 	for _, o := range outs {
 		res = append(res, Outcome{Package: "generator-scriptlet", Name: o.Path, Status: o.Status, ExitCode: o.ExitCode, Seconds: o.Seconds, Reason: o.Reason})
 	}
 	return res, err
+}
+
+// GeneratorLog is where a machine's generator scriptlets' output is kept,
+// under its folder: the output of the last build's run.
+const GeneratorLog = "logs/generator.log"
+
+// createLog truncates the log file name under dir.
+func createLog(dir, name string) (*os.File, error) {
+	path := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, err
+	}
+	return os.Create(path)
+}
+
+// logTail says where a log is and shows its last n lines.
+func logTail(path string, n int) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "(no output: " + err.Error() + ")"
+	}
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	if len(b) == 0 {
+		return "(no output; log " + path + ")"
+	}
+	head := fmt.Sprintf("output (%s):", path)
+	if len(lines) > n {
+		head = fmt.Sprintf("last %d lines of output (all in %s):", n, path)
+		lines = lines[len(lines)-n:]
+	}
+	return head + "\n  " + strings.Join(lines, "\n  ")
 }

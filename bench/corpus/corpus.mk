@@ -3,7 +3,7 @@
 REAL_REPO ?= build/real-repo
 
 .PHONY: real-repo
-real-repo: ## build the real-package RPM repository (Debian packages via alien) into $(REAL_REPO)
+real-repo: ## build the real-package RPM repository (Debian packages via alien) into REAL_REPO=build/real-repo
 	bench/corpus/build-repo.sh $(REAL_REPO)
 
 .PHONY: real-repo-boot

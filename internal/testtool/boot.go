@@ -1,12 +1,38 @@
 package testtool
 
 import (
+	"context"
 	"debug/elf"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/disco-build/disco/stages/vmtest"
 )
+
+// Accel returns the accelerator ("kvm" or "tcg") for boot tests, chosen
+// as disco test chooses it: DISCO_ACCEL (auto, kvm or tcg; unset: auto),
+// and in auto mode KVM only when vmtest's probe guest runs under it. It
+// logs the choice and why, and fails the test when DISCO_ACCEL is bad or
+// says kvm and KVM cannot run guests.
+func Accel(t testing.TB) string {
+	t.Helper()
+	mode := os.Getenv("DISCO_ACCEL")
+	a, err := vmtest.ChooseAccel(context.Background(), vmtest.AccelQuery{Mode: mode})
+	if err != nil {
+		t.Fatalf("DISCO_ACCEL=%s: %v", mode, err)
+	}
+	switch {
+	case a.Why != "":
+		t.Logf("accelerator tcg: %s", a.Why)
+	case a.Probe > 0:
+		t.Logf("accelerator %s (KVM probe %.2f s)", a.Name, a.Probe.Seconds())
+	default:
+		t.Logf("accelerator %s", a.Name)
+	}
+	return a.Name
+}
 
 // HostKernel returns a Debian kernel in /boot and its modules folder, or
 // skips the test.

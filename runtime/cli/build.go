@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/disco-build/disco/runtime/plan"
+	"github.com/disco-build/disco/runtime/progress"
 	"github.com/disco-build/disco/stages"
 	"github.com/disco-build/disco/stages/lockfile"
 	"github.com/disco-build/disco/stages/store"
@@ -28,24 +29,26 @@ type buildFlags struct {
 	noScripts             bool
 	jobs                  int
 	force                 bool
-	init                  *stages.InitProgram // shared by the machines of one build
-	identity              string              // the tool's identity for build stamps
+	noWait                bool
+	locks                 *stages.MachineLocks // the selected machines', taken before the build
+	init                  *stages.InitProgram  // shared by the machines of one build
+	identity              string               // the tool's identity for build stamps
 }
 
 func (e *env) buildCommand() *ffcli.Command {
 	var f buildFlags
 	fs := flag.NewFlagSet("build", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.StringVar(&f.machine, "machine", "", "only the machine with this name (any group)")
-	fs.StringVar(&f.group, "group", "", "only the machines of this group")
-	fs.StringVar(&f.stage, "stage", "disk", "stop after this stage: tree or disk")
+	fs.StringVar(&f.machine, "machine", "", "only the machine named `NAME` (in any group)")
+	fs.StringVar(&f.group, "group", "", "only the machines of group `G`")
+	fs.StringVar(&f.stage, "stage", "disk", "the last stage to run, `tree|disk`")
 	fs.BoolVar(&f.excludeDocs, "exclude-docs", false, "do not install files packages mark as documentation")
 	fs.BoolVar(&f.noScripts, "no-scripts", false, "do not run package scriptlets (reported as skipped); generator scriptlets still run")
 	fs.IntVar(&f.jobs, "j", 2, "machines built at once")
 	fs.BoolVar(&f.force, "force", false, "build even machines whose inputs and outputs are unchanged since their last build")
+	fs.BoolVar(&f.noWait, "no-wait", false, noWaitHelp)
 	return &ffcli.Command{
 		Name:       "build",
-		ShortUsage: "disco build [--machine NAME] [--group G] [--stage tree|disk] [--exclude-docs]",
+		ShortUsage: "disco build [flags]",
 		ShortHelp:  "build machines from the lock into disk images",
 		LongHelp: strings.TrimSpace(`
 Builds the selected machines from disco.lock: fetches their packages into the
@@ -61,8 +64,9 @@ except running scriptlets. SOURCE_DATE_EPOCH, when set, fixes every time;
 the same inputs give the same bytes.
 
 Examples:
+  disco -C examples/starlark build
   disco -C examples/starlark build --stage tree --machine web
-  disco -C examples/starlark inspect web`),
+  disco -C examples/boot build --group boot -j 1 --force`),
 		FlagSet: fs,
 		Exec: func(ctx context.Context, args []string) error {
 			if len(args) > 0 {
@@ -94,11 +98,28 @@ func (e *env) runBuild(ctx context.Context, f buildFlags) error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
+	// The store, then every selected machine (README: Running disco
+	// concurrently); each machine's lock is released when its build ends.
+	storeLock, left, err := stages.LockStore(ctx, sess.cache, false, e.lockOptions(f.noWait))
+	if err != nil {
+		return err
+	}
+	defer storeLock.Release()
+	if f.locks, err = stages.LockMachines(ctx, sess.cache, sess.machines, e.lockOptions(f.noWait)); err != nil {
+		return err
+	}
+	defer f.locks.ReleaseAll()
+	e.logLeftovers(sess.root, append(left, f.locks.Leftovers...))
 	f.identity = toolIdentity()
-	f.init = &stages.InitProgram{Path: os.Getenv("DISCO_INIT"), TmpDir: filepath.Join(sess.cache, ".disco", "tmp")}
-	fe, _, err := e.fetchAll(ctx, sess, 6)
+	f.init = &stages.InitProgram{Path: os.Getenv("DISCO_INIT"), TmpDir: stages.TmpDir(sess.cache)}
+	ctx = e.withProgress(ctx)
+	defer e.line.Clear()
+	fe, sum, err := e.fetchAll(ctx, sess, 6)
 	if err != nil {
 		return fmt.Errorf("fetch: %w", err)
+	}
+	if sum.Downloaded > 0 {
+		e.log.Info(fetchSummary(sum))
 	}
 	return e.buildAll(ctx, sess.machines, sess.lock, fe.Store(), sess.root, sess.cache, f)
 }
@@ -121,17 +142,28 @@ func (e *env) buildAll(ctx context.Context, machines []*plan.Machine, l *lockfil
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
+			defer f.locks.Release(m)
 			if len(m.Scriptlets) > 0 {
-				// Generator scriptlets share the group's generated folder.
+				// Generator scriptlets share the group's generated folder,
+				// with this process's other builds and other processes'.
 				groups[m.Group].Lock()
 				defer groups[m.Group].Unlock()
+				gl, err := stages.LockGroup(ctx, cache, m.Group, e.lockOptions(f.noWait))
+				if err != nil {
+					errs[i] = err
+					return
+				}
+				defer gl.Release()
 			}
 			start := time.Now()
-			results[i], errs[i] = e.buildOne(ctx, m, l.Machines[m.ID()], st, root, cache, f)
+			mctx := progress.WithTask(ctx, m.ID())
+			results[i], errs[i] = e.buildOne(mctx, m, l.Machines[m.ID()], st, root, cache, f)
 			secs[i] = time.Since(start).Seconds()
+			progress.Send(mctx, progress.Report{End: true})
 		}()
 	}
 	wg.Wait()
+	e.line.Clear()
 	for i, m := range machines {
 		if errs[i] != nil {
 			errs[i] = fmt.Errorf("%s: %w", m.ID(), errs[i])
@@ -201,31 +233,60 @@ func (e *env) printResults(results []*stages.Result, secs []float64, root string
 			}
 		}
 	}
+	return e.printSummary(results, secs)
+}
+
+// printSummary prints one row per machine on stderr: its main output
+// (the plan's first; "tree" after --stage tree) with its size, how many
+// more outputs there are, and the seconds. Every output's path, size and
+// sha256 is in the machine's report.
+func (e *env) printSummary(results []*stages.Result, secs []float64) error {
 	tw := tabwriter.NewWriter(e.stderr, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "MACHINE\tOUTPUTS\tSIZE\tSECONDS")
+	fmt.Fprintln(tw, "MACHINE\tOUTPUT\tSIZE\tSECONDS")
 	for i, r := range results {
 		out, size := "tree", "-"
-		if r.UpToDate {
-			out = "(up to date) "
-		}
 		if len(r.Outputs) > 0 {
-			var names, sizes []string
-			var appliance int64
-			for _, o := range r.Outputs {
-				if o.Format == "appliance" {
-					appliance += o.Size
-					continue
-				}
-				names, sizes = append(names, o.Path), append(sizes, humanBytes(o.Size))
+			main := r.Outputs[0]
+			out, size = main.Path, humanBytes(main.Size)
+			if main.Format == "appliance" {
+				out, size = stages.ApplianceDir+"/", humanBytes(applianceSize(r.Outputs))
 			}
-			if appliance > 0 {
-				names, sizes = append(names, stages.ApplianceDir+"/"), append(sizes, humanBytes(appliance))
+			if n := outputCount(r.Outputs) - 1; n > 0 {
+				out += fmt.Sprintf(" +%d", n)
 			}
-			out, size = strings.TrimPrefix(out, "tree")+strings.Join(names, " "), strings.Join(sizes, " ")
+		}
+		if r.UpToDate {
+			out += " (up to date)"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%.2f\n", r.Machine.ID(), out, size, secs[i])
 	}
 	return tw.Flush()
+}
+
+// outputCount counts outputs, the appliance's files as one.
+func outputCount(outs []stages.OutputFile) int {
+	n, appliance := 0, false
+	for _, o := range outs {
+		if o.Format == "appliance" {
+			appliance = true
+			continue
+		}
+		n++
+	}
+	if appliance {
+		n++
+	}
+	return n
+}
+
+func applianceSize(outs []stages.OutputFile) int64 {
+	var n int64
+	for _, o := range outs {
+		if o.Format == "appliance" {
+			n += o.Size
+		}
+	}
+	return n
 }
 
 // rel shows p relative to the config root when it is inside it.

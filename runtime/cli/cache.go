@@ -2,8 +2,11 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -15,7 +18,6 @@ import (
 
 func (e *env) cacheCommand() *ffcli.Command {
 	fs := flag.NewFlagSet("cache", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
 	return &ffcli.Command{
 		Name:        "cache",
 		ShortUsage:  "disco cache gc [--keep LOCK...]",
@@ -36,16 +38,20 @@ func (l *lockList) Set(s string) error { *l = append(*l, s); return nil }
 
 func (e *env) cacheGCCommand() *ffcli.Command {
 	var keep lockList
+	var noWait bool
 	fs := flag.NewFlagSet("gc", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Var(&keep, "keep", "also keep what this lock file references (repeatable; for stores shared by several config roots)")
+	fs.Var(&keep, "keep", "also keep what the lock file `LOCK` references (repeatable; for stores shared by several config roots)")
+	fs.BoolVar(&noWait, "no-wait", false, "fail at once when other disco processes use the store, instead of waiting for them")
 	return &ffcli.Command{
 		Name:       "gc",
-		ShortUsage: "disco cache gc [--keep LOCK...]",
+		ShortUsage: "disco cache gc [flags]",
 		ShortHelp:  "remove store entries no lock references",
 		LongHelp: strings.TrimSpace(`
 Removes from the package store every package that neither this config root's
-disco.lock nor a --keep lock references, and stale partial downloads.
+disco.lock nor a --keep lock references, and what interrupted runs left in
+the cache: partial downloads, temporary files, half-built root trees. A lock
+file that does not exist is an error, and nothing is removed. gc waits for
+the fetch and build runs using the store to end (--no-wait: fails instead).
 
 Examples:
   disco -C examples/starlark cache gc
@@ -55,14 +61,19 @@ Examples:
 			if len(args) > 0 {
 				return usagef("cache gc takes no arguments")
 			}
-			return e.runGC(append([]string{filepath.Join(e.config, lockfile.Name)}, keep...))
+			return e.runGC(ctx, append([]string{filepath.Join(e.config, lockfile.Name)}, keep...), noWait)
 		},
 	}
 }
 
-func (e *env) runGC(locks []string) error {
+func (e *env) runGC(ctx context.Context, locks []string, noWait bool) error {
 	keep := map[string]bool{}
 	for _, path := range locks {
+		// lockfile.Read takes a missing file for an empty lock, which
+		// would let gc remove every package.
+		if _, err := os.Stat(path); err != nil {
+			return fmt.Errorf("cache gc: lock file %s: %w; nothing removed", path, unwrapPath(err))
+		}
 		l, err := lockfile.Read(path)
 		if err != nil {
 			return err
@@ -73,10 +84,15 @@ func (e *env) runGC(locks []string) error {
 			}
 		}
 	}
-	_, cache, err := e.absDirs()
+	root, cache, err := e.absDirs()
 	if err != nil {
 		return err
 	}
+	held, _, err := stages.LockStore(ctx, cache, true, e.lockOptions(noWait))
+	if err != nil {
+		return err
+	}
+	defer held.Release()
 	st, err := store.Open(stages.StoreDir(cache))
 	if err != nil {
 		return err
@@ -85,6 +101,27 @@ func (e *env) runGC(locks []string) error {
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(e.stdout, "removed %d packages (%s); %d kept by the lock files\n", n, humanBytes(bytes), len(keep))
+	left, err := stages.RemoveLeftovers(cache)
+	e.logLeftovers(root, left)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "removed %d packages (%s); %d kept by the lock files\n", n, humanBytes(bytes), len(keep))
+	if len(left) > 0 {
+		var size int64
+		for _, l := range left {
+			size += l.Size
+		}
+		fmt.Fprintf(e.stdout, "removed %d leftovers of interrupted runs (%s)\n", len(left), humanBytes(size))
+	}
+	return nil
+}
+
+// unwrapPath drops the path an *fs.PathError repeats.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
 	return err
 }

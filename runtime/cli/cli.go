@@ -15,7 +15,9 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/log"
+	"github.com/disco-build/disco/runtime/progress"
 	"github.com/disco-build/disco/runtime/settings"
+	"github.com/muesli/termenv"
 	"github.com/peterbourgon/ff/v3"
 	"github.com/peterbourgon/ff/v3/ffcli"
 )
@@ -48,23 +50,31 @@ type env struct {
 	configFlag     string // -C, which wins over DISCO_CONFIG
 	logLevel       string
 	logFormat      string
+	maxMemory      string // --max-memory: Starlark evaluation's memory bound
+	version        bool   // --version
 	log            *log.Logger
+	line           *progress.Line // the status line on stderr
+
+	root    *ffcli.Command
+	paths   map[*ffcli.Command]string // "disco cache gc", for hints
+	globals map[string]bool           // the global flags' names
+	failed  *ffcli.Command            // the command whose flags or run failed last
 }
 
 // Run parses args and runs the verb, returning the exit code.
 func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
 	root := e.rootCommand()
+	e.prepare(root)
 	if err := e.applySettings(); err != nil {
 		fmt.Fprintf(stderr, "disco: %v\n", err)
 		return ExitFailure
 	}
 	if err := root.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		fmt.Fprintf(stderr, "disco: %v\n", err)
-		return ExitUsage
+		return e.exit(usageError{err})
+	}
+	if e.version {
+		return e.exit(e.printVersion())
 	}
 	if e.configFlag != "" {
 		e.config = e.configFlag
@@ -73,58 +83,72 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "disco: %v\n", err)
 		return ExitUsage
 	}
-	err := root.Run(ctx)
+	return e.exit(root.Run(ctx))
+}
+
+// exit prints what err calls for and returns the exit code: -h prints the
+// help of the command asked about, a usage error one line and a hint.
+func (e *env) exit(err error) int {
 	var uerr usageError
 	switch {
 	case err == nil:
 		return ExitOK
 	case errors.Is(err, flag.ErrHelp):
+		c := e.failed
+		if c == nil {
+			c = e.root
+		}
+		io.WriteString(e.stderr, e.helpText(c))
 		return ExitOK
 	case errors.As(err, &uerr):
-		fmt.Fprintf(stderr, "disco: %v\n", err)
+		fmt.Fprintln(e.stderr, e.usageMessage(err))
 		return ExitUsage
 	}
-	fmt.Fprintln(stderr, err)
+	fmt.Fprintln(e.stderr, err)
 	return ExitFailure
 }
 
 func (e *env) rootCommand() *ffcli.Command {
 	fs := flag.NewFlagSet("disco", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	fs.Func("C", "config root (folder with .star files and/or a discographer tree; default .)", func(s string) error {
+	fs.Func("C", "config root: the `DIR` holding .star files and/or a discographer tree (default .)", func(s string) error {
 		e.configFlag = s
 		return nil
 	})
-	fs.StringVar(&e.config, "config", ".", "same as -C")
-	fs.StringVar(&e.cache, "cache", "", "cache folder (default CONFIG/cache)")
-	fs.StringVar(&e.logLevel, "log-level", "info", "log level: debug, info, warn, error")
-	fs.StringVar(&e.logFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&e.config, "config", ".", "same as -C `DIR`")
+	fs.StringVar(&e.cache, "cache", "", "cache folder `DIR` (default CONFIG/cache)")
+	fs.StringVar(&e.logLevel, "log-level", "info", "log level, `debug|info|warn|error`")
+	fs.StringVar(&e.logFormat, "log-format", "text", "log format, `text|json`")
+	fs.BoolVar(&e.version, "version", false, "print the version and exit")
+	fs.StringVar(&e.maxMemory, "max-memory", "", "memory bound of Starlark evaluation, `SIZE` such as 2G (default 1G)")
 	return &ffcli.Command{
 		Name:       "disco",
-		ShortUsage: "disco [global flags] <verb> [flags] [args]",
+		ShortUsage: "disco [flags] <verb> [verb flags] [args]",
 		ShortHelp:  "build reproducible VM disk images from machine definitions",
 		LongHelp: strings.TrimSpace(`
 disco turns machine definitions kept in source control (Starlark .star files
 and/or a discographer tree) into reproducible virtual-machine disk images.
 
-Every global flag can also be set in the environment as DISCO_<NAME>
-(DISCO_CONFIG, DISCO_CACHE, DISCO_LOG_LEVEL, DISCO_LOG_FORMAT). Settings are
-read from /etc/discographer/configuration, then ~/.discographer (shell
-assignments such as configPath=/srv/machines; never executed), then the
-environment, then flags.
+Global flags may come before or after the verb. Each can also be set in the
+environment as DISCO_<NAME> (DISCO_CONFIG, DISCO_CACHE, DISCO_LOG_LEVEL,
+DISCO_LOG_FORMAT,
+DISCO_MAX_MEMORY). Settings are read from /etc/discographer/configuration,
+then ~/.discographer (shell assignments such as configPath=/srv/machines;
+never executed), then the environment, then flags.
 
 Exit codes: 0 success, 1 configuration or build error, 2 usage error.
 
-Example:
-  disco -C examples/starlark eval --machine web`),
+Examples:
+  disco -C examples/starlark eval --machine web
+  disco help build`),
 		FlagSet:     fs,
 		Options:     []ff.Option{ff.WithEnvVarPrefix("DISCO")},
-		Subcommands: []*ffcli.Command{e.evalCommand(), e.lockCommand(), e.fetchCommand(), e.buildCommand(), e.testCommand(), e.inspectCommand(), e.cacheCommand(), e.versionCommand()},
+		Subcommands: []*ffcli.Command{e.evalCommand(), e.lockCommand(), e.fetchCommand(), e.buildCommand(), e.testCommand(), e.inspectCommand(), e.cacheCommand(), e.versionCommand(), e.helpCommand()},
 		Exec: func(_ context.Context, args []string) error {
 			if len(args) > 0 {
-				return usagef("unknown verb %q; run 'disco -h' for the verbs", args[0])
+				return usagef("unknown verb %q", args[0])
 			}
-			return usagef("no verb given; run 'disco -h' for the verbs")
+			return usagef("no verb given")
 		},
 	}
 }
@@ -163,7 +187,17 @@ func (e *env) setupLog() error {
 	if err != nil {
 		return fmt.Errorf("--log-level: %w", err)
 	}
-	e.log = log.NewWithOptions(e.stderr, log.Options{Level: level, Prefix: "disco"})
+	// The logger gets stderr behind a plain io.Writer: handed an *os.File
+	// that is a terminal, its colour library (termenv, through lipgloss)
+	// asks the terminal for its colours and cursor position (ESC]10;?
+	// ESC]11;? ESC[6n) and waits for the answers. The colours are set
+	// here instead: ANSI on a terminal unless NO_COLOR is set.
+	// Log lines go above the status line fetch and build draw.
+	e.line = e.newLine()
+	e.log = log.NewWithOptions(plainWriter{e.line.Writer()}, log.Options{Level: level, Prefix: "disco"})
+	if isTerminal(e.stderr) && os.Getenv("NO_COLOR") == "" {
+		e.log.SetColorProfile(termenv.ANSI)
+	}
 	switch e.logFormat {
 	case "text":
 	case "json":
@@ -173,6 +207,11 @@ func (e *env) setupLog() error {
 	}
 	return nil
 }
+
+// plainWriter hides what a writer is (an *os.File) from the logger.
+type plainWriter struct{ w io.Writer }
+
+func (p plainWriter) Write(b []byte) (int, error) { return p.w.Write(b) }
 
 // cacheDir is the cache folder: --cache, else CONFIG/cache.
 func (e *env) cacheDir() string {

@@ -21,12 +21,11 @@ type evalFlags struct {
 func (e *env) evalCommand() *ffcli.Command {
 	var f evalFlags
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
 	f.register(fs, "output format")
 	fs.BoolVar(&f.locked, "locked", false, "fail when a selected machine's plan changed since disco.lock was written")
 	return &ffcli.Command{
 		Name:       "eval",
-		ShortUsage: "disco eval [--machine NAME] [--group G] [--format text|json] [--locked]",
+		ShortUsage: "disco eval [flags]",
 		ShortHelp:  "print the resolved build plan",
 		LongHelp: strings.TrimSpace(`
 Evaluates the configuration (every *.star file at the config root, and any
@@ -96,9 +95,29 @@ func (e *env) checkLocked(machines []*plan.Machine) error {
 
 // loadPlan reads, defaults and validates the whole configuration.
 func (e *env) loadPlan(ctx context.Context) (*plan.Plan, error) {
-	p, notices, err := loader.Load(ctx, loader.Options{Root: e.config, Cache: e.cacheDir()})
+	maxMemory, err := e.maxMemoryBytes()
+	if err != nil {
+		return nil, err
+	}
+	p, notices, err := loader.Load(ctx, loader.Options{Root: e.config, Cache: e.cacheDir(), MaxMemory: maxMemory})
 	for _, n := range notices {
-		e.log.Info(n)
+		if n.Debug {
+			e.log.Debug(n.String())
+		} else {
+			e.log.Info(n.String())
+		}
 	}
 	return p, err
+}
+
+// maxMemoryBytes is --max-memory in bytes (0: eval's default).
+func (e *env) maxMemoryBytes() (uint64, error) {
+	if e.maxMemory == "" {
+		return 0, nil
+	}
+	n, err := plan.ParseSize(e.maxMemory)
+	if err != nil || n <= 0 {
+		return 0, usagef("--max-memory %q: want a size such as 512M or 2G", e.maxMemory)
+	}
+	return uint64(n), nil
 }

@@ -10,24 +10,26 @@ import (
 	"strings"
 
 	"github.com/disco-build/disco/runtime/plan"
+	"github.com/disco-build/disco/stages"
 	"github.com/disco-build/disco/stages/fetch"
 	"github.com/peterbourgon/ff/v3/ffcli"
 )
 
 type fetchFlags struct {
 	selection
-	jobs int
+	jobs   int
+	noWait bool
 }
 
 func (e *env) fetchCommand() *ffcli.Command {
 	var f fetchFlags
 	fs := flag.NewFlagSet("fetch", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
 	f.register(fs, "summary format")
 	fs.IntVar(&f.jobs, "j", 6, "packages downloaded at once")
+	fs.BoolVar(&f.noWait, "no-wait", false, noWaitHelp)
 	return &ffcli.Command{
 		Name:       "fetch",
-		ShortUsage: "disco fetch [--machine NAME] [--group G] [-j N] [--format text|json]",
+		ShortUsage: "disco fetch [flags]",
 		ShortHelp:  "download the locked packages into the shared store",
 		LongHelp: strings.TrimSpace(`
 Downloads every package disco.lock names for the selected machines into the
@@ -62,7 +64,14 @@ func (e *env) runFetch(ctx context.Context, f fetchFlags) error {
 	if err != nil {
 		return err
 	}
-	_, sum, err := e.fetchAll(ctx, sess, f.jobs)
+	storeLock, left, err := stages.LockStore(ctx, sess.cache, false, e.lockOptions(f.noWait))
+	if err != nil {
+		return err
+	}
+	defer storeLock.Release()
+	e.logLeftovers(sess.root, left)
+	_, sum, err := e.fetchAll(e.withProgress(ctx), sess, f.jobs)
+	e.line.Clear()
 	if err != nil {
 		return err
 	}
@@ -81,9 +90,14 @@ func (e *env) printFetchSummary(format string, s fetch.Summary) error {
 		_, err = e.stdout.Write(b)
 		return err
 	}
-	_, err := fmt.Fprintf(e.stdout, "%d packages: %d downloaded (%s), %d from cache, in %.2f s\n",
-		s.Packages, s.Downloaded, humanBytes(s.Bytes), s.FromCache, s.Seconds())
+	_, err := fmt.Fprintln(e.stdout, fetchSummary(s))
 	return err
+}
+
+// fetchSummary is the one line that says what a fetch did.
+func fetchSummary(s fetch.Summary) string {
+	return fmt.Sprintf("%d packages: %d downloaded (%s), %d from cache, in %.2f s",
+		s.Packages, s.Downloaded, humanBytes(s.Bytes), s.FromCache, s.Seconds())
 }
 
 func humanBytes(n int64) string {

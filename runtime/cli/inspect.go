@@ -24,13 +24,12 @@ type inspectFlags struct {
 func (e *env) inspectCommand() *ffcli.Command {
 	var f inspectFlags
 	fs := flag.NewFlagSet("inspect", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.StringVar(&f.group, "group", "", "the machine's group, when its name is in several")
-	fs.StringVar(&f.format, "format", "text", "output format: text or json")
+	fs.StringVar(&f.group, "group", "", "the machine's group `G`, when its name is in several")
+	fs.StringVar(&f.format, "format", "text", "output format, `text|json`")
 	fs.BoolVar(&f.diff, "diff", false, "compare two manifests: inspect --diff A B (machine names or manifest files)")
 	return &ffcli.Command{
 		Name:       "inspect",
-		ShortUsage: "disco inspect [--group G] [--format text|json] MACHINE | --diff A B",
+		ShortUsage: "disco inspect [flags] (MACHINE | --diff A B)",
 		ShortHelp:  "list a built tree's manifest, or compare two",
 		LongHelp: strings.TrimSpace(`
 Lists the manifest of a machine's built tree like ls -l, with the source that

@@ -11,6 +11,7 @@ import (
 
 	"github.com/disco-build/disco/internal/rpmtest"
 	"github.com/disco-build/disco/stages/initramfs"
+	"github.com/disco-build/disco/stages/vmtest"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -21,6 +22,7 @@ func TestMain(m *testing.M) {
 		"disco": func() {
 			os.Exit(Run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 		},
+		"holdlock": func() { os.Exit(holdLockMain()) },
 	})
 }
 
@@ -45,7 +47,8 @@ func TestScript(t *testing.T) {
 		UpdateScripts:       *update,
 		RequireExplicitExec: true,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"mkrepo": cmdMkrepo,
+			"mkrepo":   cmdMkrepo,
+			"waitlock": cmdWaitLock,
 		},
 		Condition: func(cond string) (bool, error) {
 			if cond == "oracles" {
@@ -56,6 +59,13 @@ func TestScript(t *testing.T) {
 					return false, fmt.Errorf("rpmbuild and createrepo_c must be installed under CI")
 				}
 				return ok, nil
+			}
+			if cond == "ovmf" {
+				_, err := vmtest.FindFirmware()
+				if err != nil && os.Getenv("CI") != "" {
+					return false, fmt.Errorf("OVMF must be installed under CI: %w", err)
+				}
+				return err == nil, nil
 			}
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},

@@ -18,9 +18,9 @@ type selection struct {
 }
 
 func (s *selection) register(fs *flag.FlagSet, formatHelp string) {
-	fs.StringVar(&s.machine, "machine", "", "only the machine with this name (any group)")
-	fs.StringVar(&s.group, "group", "", "only the machines of this group")
-	fs.StringVar(&s.format, "format", "text", formatHelp+": text or json")
+	fs.StringVar(&s.machine, "machine", "", "only the machine named `NAME` (in any group)")
+	fs.StringVar(&s.group, "group", "", "only the machines of group `G`")
+	fs.StringVar(&s.format, "format", "text", formatHelp+", `text|json`")
 }
 
 func (s *selection) checkFormat() error {
@@ -58,11 +58,12 @@ func (e *env) openSession(ctx context.Context, sel selection) (*session, error) 
 	return s, stages.EnsureCache(s.cache)
 }
 
-// fetchAll brings the session's packages into the store with a progress
-// display on stderr.
+// fetchAll brings the session's packages into the store, drawing its
+// progress on the status line.
 func (e *env) fetchAll(ctx context.Context, s *session, jobs int) (*stages.Fetcher, fetch.Summary, error) {
-	r := fetch.NewRenderer(e.stderr, isTerminal(e.stderr))
-	fe, err := stages.NewFetcher(s.root, s.cache, fetch.Options{Parallel: jobs, Progress: r.Event})
+	p := &fetchProgress{e: e, inflight: map[string]int64{}}
+	defer p.end()
+	fe, err := stages.NewFetcher(s.root, s.cache, fetch.Options{Parallel: jobs, Progress: p.event})
 	if err != nil {
 		return nil, fetch.Summary{}, err
 	}
@@ -71,6 +72,5 @@ func (e *env) fetchAll(ctx context.Context, s *session, jobs int) (*stages.Fetch
 		return nil, fetch.Summary{}, err
 	}
 	sum, err := fe.Fetch(ctx, items)
-	r.Finish(sum)
 	return fe, sum, err
 }

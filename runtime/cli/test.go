@@ -34,15 +34,16 @@ type testFlags struct {
 	timeout   time.Duration
 	console   bool
 	appliance bool
+	accel     string // auto, kvm or tcg
+	accelFrom string // where accel came from, for messages
 }
 
 func (e *env) testCommand() *ffcli.Command {
 	var f testFlags
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
 	f.register(fs, "result format")
-	fs.StringVar(&f.expect, "expect", "", "wait for this console text instead of the plan's expect(...)")
-	fs.Func("timeout", "seconds (or a duration such as 3m) to wait for the line, instead of the plan's", func(s string) error {
+	fs.StringVar(&f.expect, "expect", "", "wait for console `TEXT` instead of the plan's expect(...)")
+	fs.Func("timeout", "`SECONDS` (or a duration such as 3m) to wait for the line, instead of the plan's", func(s string) error {
 		d, err := parseSeconds(s)
 		f.timeout = d
 		return err
@@ -50,9 +51,13 @@ func (e *env) testCommand() *ffcli.Command {
 	fs.BoolVar(&f.console, "console", false, "stream each machine's console to stderr as it boots")
 	fs.BoolVar(&f.console, "v", false, "same as --console")
 	fs.BoolVar(&f.appliance, "appliance", false, "boot the appliance output (qemu -kernel) even of a systemd-boot machine")
+	fs.Func("accel", "auto, kvm or tcg (default auto, or DISCO_ACCEL): auto uses KVM if a probe guest runs under it", func(s string) error {
+		f.accel, f.accelFrom = s, "--accel"
+		return nil
+	})
 	return &ffcli.Command{
 		Name:       "test",
-		ShortUsage: "disco test [--machine NAME] [--group G] [--expect TEXT] [--timeout SECONDS] [-v] [--format text|json] [[GROUP/]MACHINE...]",
+		ShortUsage: "disco test [flags] [[GROUP/]MACHINE...]",
 		ShortHelp:  "boot built machines under qemu and wait for their expected console line",
 		LongHelp: strings.TrimSpace(`
 Boots each selected machine's build output under qemu, one machine after
@@ -63,8 +68,16 @@ boot("systemd-boot") machine boots CACHE/GROUP/NAME/disk.raw under OVMF
 (vmlinuz, initrd.img, root.img as /dev/vda, cmdline). disco test does not
 build: run disco build first. The images are never changed (qemu writes
 to a temporary overlay). CPUs, memory and NIC come from hardware(); the
-guest's network, if any, cannot leave the host. KVM is used when /dev/kvm
-is usable, else qemu emulates (tcg), several times slower.
+guest's network, if any, cannot leave the host.
+
+The accelerator (--accel, or DISCO_ACCEL): auto (the default) first boots
+a tiny probe guest under KVM with -cpu host (a fraction of a second); if
+/dev/kvm does not open or the probe does not run to its end (qemu aborts,
+KVM stops the guest, or it hangs for 3 s) the machines boot under tcg,
+qemu's emulator with -cpu max, several times slower, and one INFO line
+says why. kvm fails with that reason instead; tcg runs no probe. A guest
+whose console stays empty for 60 s fails as hung ("the firmware may be
+hung").
 
 Prints one line per machine: ok or FAIL, the seconds from qemu's start to
 the line (or to the failure), the accelerator, and the line or what went
@@ -77,8 +90,9 @@ Exit codes: 0 every machine showed its line, 1 one did not (or a
 configuration error), 2 usage error.
 
 Examples:
-  disco -C examples/boot build --machine uefi && disco -C examples/boot test uefi
+  disco -C examples/boot test uefi
   disco -C examples/boot test --appliance uefi
+  disco -C examples/boot test --accel tcg squash
   disco -C examples/boot-legacy test --group real -v
   disco -C examples/boot test boot/squash --expect 'login:' --timeout 300 --format json`),
 		FlagSet: fs,
@@ -88,6 +102,9 @@ Examples:
 				return err
 			}
 			if err := f.checkFormat(); err != nil {
+				return err
+			}
+			if err := f.checkAccel(); err != nil {
 				return err
 			}
 			return e.runTest(ctx, f, names)
@@ -120,6 +137,43 @@ func interspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		}
 	}
 	return names, nil
+}
+
+// checkAccel settles the accelerator mode: --accel, else DISCO_ACCEL,
+// else auto.
+func (f *testFlags) checkAccel() error {
+	if f.accelFrom == "" {
+		f.accel, f.accelFrom = os.Getenv("DISCO_ACCEL"), "DISCO_ACCEL"
+	}
+	switch f.accel {
+	case "":
+		f.accel = vmtest.AccelAuto
+	case vmtest.AccelAuto, vmtest.AccelKVM, vmtest.AccelTCG:
+	default:
+		return usagef("%s %q: want auto, kvm or tcg", f.accelFrom, f.accel)
+	}
+	return nil
+}
+
+// chooseAccel settles the accelerator for every boot of this run (see
+// vmtest.ChooseAccel), saying at INFO level why KVM is not used when it
+// was allowed. DISCO_KVM_DEVICE names another KVM device, for tests.
+func (e *env) chooseAccel(ctx context.Context, f testFlags) (string, error) {
+	a, err := vmtest.ChooseAccel(ctx, vmtest.AccelQuery{Mode: f.accel, KVMDevice: os.Getenv("DISCO_KVM_DEVICE")})
+	if err != nil && f.accel == vmtest.AccelKVM {
+		if f.accelFrom == "DISCO_ACCEL" {
+			return "", fmt.Errorf("DISCO_ACCEL=kvm: %w", err)
+		}
+		return "", fmt.Errorf("--accel kvm: %w", err)
+	}
+	if err != nil {
+		return "", err
+	}
+	if a.Why != "" {
+		e.log.Info("KVM cannot run guests here; booting under tcg, qemu's emulator (several times slower)", "reason", a.Why)
+	}
+	e.log.Debug("accelerator", "accel", a.Name, "cpu", a.CPU, "probe", a.Probe.Round(time.Millisecond))
+	return a.Name, nil
 }
 
 // parseSeconds reads "90" as seconds, or a Go duration such as "2m".
@@ -180,6 +234,13 @@ func (e *env) runTest(ctx context.Context, f testFlags, names []string) error {
 	}
 	if tested == 0 {
 		return fmt.Errorf("no machine to test: none of %d selected has a boot loader and an expect(...)", len(machines))
+	}
+	accel, err := e.chooseAccel(ctx, f)
+	if err != nil {
+		return err
+	}
+	for i := range cases {
+		cases[i].opts.Accel = accel
 	}
 	return e.runCases(ctx, f, cases, root)
 }

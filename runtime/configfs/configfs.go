@@ -1,8 +1,15 @@
 // Package configfs is the sandboxed view of a configuration root that
-// Starlark evaluation reads through. It implements io/fs interfaces
-// (fs.FS, fs.ReadLinkFS) over a host folder and refuses everything a
-// definition must not see: absolute paths, "..", symlinks leading out of
-// the root, and excluded folders (the cache) however they are reached.
+// Starlark evaluation reads through, and the one symlink resolution every
+// reader of overlay folders shares (the digest at eval time, the copy at
+// build time). It implements io/fs interfaces (fs.FS, fs.ReadLinkFS) over
+// a host folder and refuses everything a definition must not see:
+// absolute paths, "..", symlinks leading out of the root, and excluded
+// folders (the cache) however they are reached.
+//
+// Symlinks are followed inside the root at every level: relative ones, and
+// absolute ones whose target lies under the root's host path (as given or
+// with its own symlinks resolved), as discographer template links often
+// are. Any other target is ErrOutside, naming the link.
 //
 // Entry point: New. Tests give evaluation an fstest.MapFS instead.
 package configfs
@@ -26,6 +33,7 @@ var ErrExcluded = errors.New("inside the cache folder, which configuration may n
 // FS is a config root opened for sandboxed reading.
 type FS struct {
 	root    *os.Root
+	hosts   []string // the root's absolute host paths: as given, and resolved
 	exclude []string // root-relative, slash-separated, clean
 }
 
@@ -40,6 +48,10 @@ func New(dir string, exclude ...string) (*FS, error) {
 	absDir, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("config root: %w", err)
+	}
+	f.hosts = append(f.hosts, filepath.ToSlash(absDir))
+	if real, err := filepath.EvalSymlinks(absDir); err == nil && real != absDir {
+		f.hosts = append(f.hosts, filepath.ToSlash(real))
 	}
 	for _, e := range exclude {
 		if filepath.IsAbs(e) {
@@ -127,11 +139,8 @@ func (f *FS) walk(name string, followLast bool) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if path.IsAbs(target) {
-			return "", fmt.Errorf("symlink %s -> %s: %w", cur, target, ErrOutside)
-		}
-		joined := path.Join(path.Join(done...), target)
-		if joined == ".." || strings.HasPrefix(joined, "../") {
+		joined, ok := f.inside(path.Join(done...), target)
+		if !ok {
 			return "", fmt.Errorf("symlink %s -> %s: %w", cur, target, ErrOutside)
 		}
 		pending = append(splitPath(joined), pending...)
@@ -141,6 +150,24 @@ func (f *FS) walk(name string, followLast bool) (string, error) {
 		return ".", nil
 	}
 	return path.Join(done...), nil
+}
+
+// inside returns where target, the target of a symlink in folder dir
+// (root-relative), leads, root-relative, and whether that is inside the
+// root. An absolute target is inside when it lies under one of the root's
+// host paths.
+func (f *FS) inside(dir, target string) (string, bool) {
+	if path.IsAbs(target) {
+		target = path.Clean(target)
+		for _, h := range f.hosts {
+			if rel, ok := strings.CutPrefix(target, h); ok && (rel == "" || rel[0] == '/') {
+				return path.Clean("." + rel), true
+			}
+		}
+		return "", false
+	}
+	joined := path.Join(dir, target)
+	return joined, joined != ".." && !strings.HasPrefix(joined, "../")
 }
 
 func splitPath(p string) []string {

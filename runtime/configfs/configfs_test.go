@@ -72,3 +72,28 @@ func TestRefusesEscapes(t *testing.T) {
 		}
 	}
 }
+
+// TestAbsoluteLinkInsideRoot: an absolute link whose target is under the
+// root (as discographer template links often are) is followed, through the
+// root's path as given and as resolved; a chain of links too.
+func TestAbsoluteLinkInsideRoot(t *testing.T) {
+	root, f := setup(t)
+	must(t, os.Symlink(filepath.Join(root, "lib"), filepath.Join(root, "abs-in")))
+	real, err := filepath.EvalSymlinks(root)
+	must(t, err)
+	must(t, os.Symlink(filepath.Join(real, "libdir"), filepath.Join(root, "abs-chain")))
+	for _, name := range []string{"abs-in/a.star", "abs-chain/a.star"} {
+		b, err := fs.ReadFile(f, name)
+		if err != nil || string(b) != "a" {
+			t.Errorf("ReadFile(%q) = %q, %v", name, b, err)
+		}
+	}
+	must(t, os.Symlink(filepath.Join(root, "cache"), filepath.Join(root, "abs-cache")))
+	if _, err := fs.ReadFile(f, "abs-cache/x/secret"); !errors.Is(err, ErrExcluded) {
+		t.Errorf("absolute link into the cache: %v", err)
+	}
+	must(t, os.Symlink(root+"-sibling/x", filepath.Join(root, "abs-prefix")))
+	if _, err := fs.ReadFile(f, "abs-prefix"); !errors.Is(err, ErrOutside) {
+		t.Errorf("a sibling folder sharing the root's name as prefix: %v", err)
+	}
+}

@@ -2,11 +2,46 @@
 // declare. Evaluation is sandboxed and deterministic: files are read only
 // through the injected fs.FS (configfs in production, a MapFS in tests),
 // there is no access to the environment, clock, randomness or network,
-// recursion and while loops are off, every thread has a step limit, and a
-// cancelled context stops evaluation.
+// recursion and while loops are off, every thread has a step limit, the
+// memory evaluation holds is bounded (Options.MaxMemory, default
+// DefaultMaxMemory), and a cancelled context stops evaluation. Exceeding a
+// bound is an *Error at the position where it happened, never a crash.
 //
 // Entry point: Eval. Errors are *Error: one positioned line, plus the
 // Starlark backtrace when the failure happened inside Starlark code.
+//
+// # Memory bound
+//
+// go.starlark.net has a step limit but no allocation accounting, and one
+// step can allocate without limit (`[0] * 1000000000` is one
+// multiplication: 16 GB). Two mechanisms keep the bound:
+//
+//  1. Before anything is allocated, every operation that can make a value
+//     much larger than its operands in one step charges the estimated size
+//     of its result, and fails at once, at its position, when that would
+//     not fit: the operators + * % and their augmented forms, the methods
+//     join, format, replace, split, rsplit, splitlines, extend and update
+//     (guardFile rewrites the parsed file to call guard builtins for
+//     these; names a configuration cannot write), the builtins that copy
+//     an iterable of known length (list, tuple, set, dict, sorted,
+//     reversed, enumerate, zip), those that render a value as text (str,
+//     repr, print, fail, json.encode, json.indent: exponential in a value
+//     that shares its parts), json.decode and read_file.
+//  2. Every 1024 steps, and whenever charges add up to 16 MiB, the heap
+//     is read (runtime/metrics). While its objects (live or garbage) fit
+//     the bound, all is well; up to half a bound over it, the live heap the
+//     last collection found decides; past that, or for a large guarded
+//     operation, one collection measures exactly. Above the bound the
+//     evaluation fails where it is. A soft Go memory limit a little above
+//     the bound makes the runtime collect more often meanwhile.
+//
+// Growth no guard sees (appending in a loop, filling a dict, concatenating
+// strings) takes at least a step per element, so the heap exceeds the
+// bound by at most 1024 steps of it plus half a bound of garbage; measured
+// with a 64 MiB bound: a dict filled in a loop stops at 150 MiB RSS, the
+// other runaway cases of memory_test.go under 40 MiB. The heap is the
+// process's, counted from when evaluation started. Time inside one step
+// (multiplying huge ints, any() over a huge range) is not bounded here.
 package eval
 
 import (
@@ -23,6 +58,7 @@ import (
 	"github.com/disco-build/disco/runtime/plan"
 	"github.com/disco-build/disco/starlib"
 	"go.starlark.net/starlark"
+	"go.starlark.net/starlarkstruct"
 	"go.starlark.net/syntax"
 )
 
@@ -38,6 +74,8 @@ type Options struct {
 	Files []string
 	// MaxSteps bounds each thread's execution steps (0: DefaultMaxSteps).
 	MaxSteps uint64
+	// MaxMemory bounds the bytes evaluation may hold (0: DefaultMaxMemory).
+	MaxMemory uint64
 	// Print receives print() output; nil discards it.
 	Print func(pos plan.Pos, msg string)
 }
@@ -66,6 +104,7 @@ func Eval(ctx context.Context, opts Options) ([]*plan.Machine, error) {
 	}
 	e := newEvaluator(ctx, opts)
 	defer e.stop()
+	defer softLimit(e.meter.base + e.opts.MaxMemory + e.opts.MaxMemory/8 + 64<<20)()
 	for _, f := range files {
 		if _, err := e.load(nil, f); err != nil {
 			return nil, err
@@ -88,6 +127,7 @@ type evaluator struct {
 	opts      Options
 	collector *builtins.Collector
 	universe  starlark.StringDict
+	meter     *meter
 	modules   map[string]*module
 	stack     []string
 
@@ -100,12 +140,22 @@ func newEvaluator(ctx context.Context, opts Options) *evaluator {
 	if opts.MaxSteps == 0 {
 		opts.MaxSteps = DefaultMaxSteps
 	}
+	if opts.MaxMemory == 0 {
+		opts.MaxMemory = DefaultMaxMemory
+	}
 	e := &evaluator{
 		ctx: ctx, opts: opts,
 		collector: builtins.NewCollector(opts.FS),
 		universe:  builtins.Universe(),
 		modules:   map[string]*module{},
 		done:      make(chan struct{}),
+		meter:     newMeter(opts.MaxMemory),
+	}
+	for name, v := range guards(e.meter) {
+		e.universe[name] = v
+	}
+	if mod, ok := e.universe["json"].(*starlarkstruct.Module); ok {
+		e.universe["json"] = guardJSON(e.meter, mod)
 	}
 	go e.watch()
 	return e
@@ -133,10 +183,21 @@ func (e *evaluator) newThread(name string) *starlark.Thread {
 			e.opts.Print(framePos(t.CallStack()), msg)
 		}
 	}
-	t.SetMaxExecutionSteps(e.opts.MaxSteps)
+	// The step limit is raised checkEvery steps at a time, so that the
+	// memory held is checked that often.
+	t.SetMaxExecutionSteps(min(checkEvery, e.opts.MaxSteps))
 	t.OnMaxSteps = func(t *starlark.Thread) {
-		t.Cancel(fmt.Sprintf("evaluation exceeded %d steps (endless loop?)", e.opts.MaxSteps))
+		if t.ExecutionSteps() >= e.opts.MaxSteps {
+			t.Cancel(fmt.Sprintf("evaluation exceeded %d steps (endless loop?)", e.opts.MaxSteps))
+			return
+		}
+		if err := e.meter.check(0); err != nil {
+			t.Cancel(err.Error())
+			return
+		}
+		t.SetMaxExecutionSteps(min(t.ExecutionSteps()+checkEvery, e.opts.MaxSteps))
 	}
+	t.SetLocal(builtins.MemoryKey, builtins.Charger(e.meter.charge))
 	e.collector.Attach(t)
 	e.mu.Lock()
 	e.threads = append(e.threads, t)
@@ -171,13 +232,30 @@ func (e *evaluator) load(from *starlark.Thread, name string) (starlark.StringDic
 	e.modules[name] = m
 	e.stack = append(e.stack, name)
 	t := e.newThread(name)
-	m.globals, m.err = starlark.ExecFileOptions(fileOptions, t, name, src, e.universe)
+	m.globals, m.err = e.exec(t, name, src)
 	e.stack = e.stack[:len(e.stack)-1]
 	m.loading = false
 	if m.err != nil {
 		m.err = convert(m.err)
 	}
 	return m.globals, m.err
+}
+
+// exec parses, guards (guardFile), compiles and runs one module, and
+// freezes its globals, as starlark.ExecFileOptions does.
+func (e *evaluator) exec(t *starlark.Thread, name string, src []byte) (starlark.StringDict, error) {
+	f, err := fileOptions.Parse(name, src, 0)
+	if err != nil {
+		return nil, err
+	}
+	guardFile(f)
+	prog, err := starlark.FileProgram(f, e.universe.Has)
+	if err != nil {
+		return nil, err
+	}
+	g, err := prog.Init(t, e.universe)
+	g.Freeze()
+	return g, err
 }
 
 // source reads a module: "@disco/x.star" from starlib, anything else from

@@ -122,7 +122,7 @@ func mergeDevices(lists ...[]plan.Device) ([]plan.Device, []Notice) {
 	for _, list := range lists {
 		for _, d := range list {
 			if i, ok := at[d.Path]; ok {
-				notices = append(notices, Notice{Pos: d.Pos,
+				notices = append(notices, Notice{Pos: d.Pos, Debug: true,
 					Msg: "device " + d.Path + " overrides the entry at " + out[i].Pos.String()})
 				out = append(out[:i], out[i+1:]...)
 				for p, j := range at {

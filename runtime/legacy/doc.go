@@ -27,7 +27,10 @@
 // # Paths
 //
 // Symlinks (relative or absolute, even leading out of the root, as template
-// links do) are followed when reading. Every path and position recorded is
+// links do) are followed when reading, except on the way to an overlay's
+// content: overlays are read through runtime/configfs, as the build copies
+// them, so a link there must stay inside the root (relative, or absolute
+// under the root's host path); one leading out is an error naming it. Every path and position recorded is
 // the path as reached under the root, slash-separated and relative to it
 // (e.g. "prod/machines/web/packages:3"), never where a symlink leads, so the
 // plan is the same wherever the tree is checked out.

@@ -84,7 +84,7 @@ func TestErrors(t *testing.T) {
 			if err := syscall.Mkfifo(root+"/"+m+"/root-overlays/fixed/dev/p", 0o644); err != nil {
 				t.Fatal(err)
 			}
-		}, m + `/root-overlays/fixed: digest of .: dev/p: unsupported file type`},
+		}, m + `/root-overlays/fixed: dev/p: unsupported file type`},
 		{"scriptlet is a folder", "", func(t *testing.T, root string) { mkdir(t, root, m+"/generator-scriptlets/10-x") },
 			m + `/generator-scriptlets/10-x: must be a regular file (is a folder)`},
 		{"repo is a folder", "", func(t *testing.T, root string) { mkdir(t, root, m+"/yum/repositories/x.repo") },

@@ -45,7 +45,9 @@ func (r *reader) machineParts(m *plan.Machine, g groupRef, sh *shared, dir strin
 	var notices []Notice
 	m.Devices, notices = mergeDevices(sh.devices, devices)
 	for _, n := range notices {
-		r.notify(n.Pos, "%s", n.Msg)
+		if r.opts.Notify != nil {
+			r.opts.Notify(n)
+		}
 	}
 	overlays, err := r.overlays(join(dir, "root-overlays"), "machine")
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/disco-build/disco/runtime/configfs"
 	"github.com/disco-build/disco/runtime/plan"
 )
 
@@ -26,6 +27,10 @@ type Options struct {
 type Notice struct {
 	Pos plan.Pos
 	Msg string
+	// Debug marks a detail of how the tree was read (a device line
+	// overriding a group's, as discographer's layering intends), worth a
+	// debug line only.
+	Debug bool
 }
 
 func (n Notice) String() string { return n.Pos.String() + ": " + n.Msg }
@@ -44,6 +49,11 @@ func Read(ctx context.Context, root string, opts Options) ([]*plan.Machine, erro
 	if r.opts.Cache == "" {
 		r.opts.Cache = filepath.Join(root, "cache")
 	}
+	defer func() {
+		if r.config != nil {
+			r.config.Close()
+		}
+	}()
 	groups, err := r.groups()
 	if err != nil {
 		return nil, err
@@ -68,7 +78,8 @@ func Read(ctx context.Context, root string, opts Options) ([]*plan.Machine, erro
 
 type reader struct {
 	tree
-	opts Options
+	opts   Options
+	config *configfs.FS // opened on first use (overlays)
 }
 
 func (r *reader) notify(pos plan.Pos, format string, args ...any) {

@@ -97,16 +97,18 @@ func template(t *testing.T, root, dir string) {
 }
 
 // linkMachine makes root/dir a machine whose every part links into tpl
-// (a relative or absolute symlink target prefix).
-func linkMachine(t *testing.T, root, dir, tpl string) {
+// (a relative or absolute symlink target prefix), its overlay into
+// overlayTpl: overlays must stay inside the root, the other parts may
+// lead out of it.
+func linkMachine(t *testing.T, root, dir, tpl, overlayTpl string) {
 	t.Helper()
 	for _, p := range []string{"packages", "yum", "init", "devices", "generator-scriptlets"} {
 		symlink(t, root, dir+"/"+p, tpl+"/"+p)
 	}
-	if !filepath.IsAbs(tpl) {
-		tpl = "../" + tpl // one folder deeper
+	if !filepath.IsAbs(overlayTpl) {
+		overlayTpl = "../" + overlayTpl // one folder deeper
 	}
-	symlink(t, root, dir+"/root-overlays/common", tpl+"/root-overlays/common")
+	symlink(t, root, dir+"/root-overlays/common", overlayTpl+"/root-overlays/common")
 }
 
 func TestSymlinkedTemplates(t *testing.T) {
@@ -114,8 +116,8 @@ func TestSymlinkedTemplates(t *testing.T) {
 	template(t, outside, "tpl")
 	root := t.TempDir()
 	template(t, root, "templates/machines/default")
-	linkMachine(t, root, "prod/machines/rel", "../../../templates/machines/default")
-	linkMachine(t, root, "prod/machines/abs", filepath.Join(outside, "tpl"))
+	linkMachine(t, root, "prod/machines/rel", "../../../templates/machines/default", "../../../templates/machines/default")
+	linkMachine(t, root, "prod/machines/abs", filepath.Join(outside, "tpl"), filepath.Join(root, "templates/machines/default"))
 	res := mustRead(t, root)
 	if ids(res.machines) != "prod/abs prod/rel" {
 		t.Fatalf("machines %q", ids(res.machines))
@@ -175,8 +177,8 @@ func TestDeterminism(t *testing.T) {
 		template(t, outside, "tpl")
 		root := t.TempDir()
 		template(t, root, "templates/machines/default")
-		linkMachine(t, root, "prod/machines/rel", "../../../templates/machines/default")
-		linkMachine(t, root, "machine-groups/lab/machines/abs", filepath.Join(outside, "tpl"))
+		linkMachine(t, root, "prod/machines/rel", "../../../templates/machines/default", "../../../templates/machines/default")
+		linkMachine(t, root, "machine-groups/lab/machines/abs", filepath.Join(outside, "tpl"), filepath.Join(root, "templates/machines/default"))
 		write(t, root, "prod/devices", "/dev/xconsole p 0640\n")
 		write(t, root, "prod/generator-scriptlets/00-a", "true\n")
 		write(t, root, "prod/root-overlays/fixed/etc/issue", "x\n")

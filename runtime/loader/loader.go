@@ -26,11 +26,18 @@ type Options struct {
 	Cache string // the cache folder, never readable by configurations
 	// MaxSteps bounds Starlark evaluation (0: eval.DefaultMaxSteps).
 	MaxSteps uint64
+	// MaxMemory bounds the memory Starlark evaluation holds, in bytes (0:
+	// eval.DefaultMaxMemory).
+	MaxMemory uint64
 }
 
-// Load evaluates everything under opts.Root. Notices are things worth
-// logging that are not errors (a device line overriding another, ...).
-func Load(ctx context.Context, opts Options) (*plan.Plan, []string, error) {
+// Notice is something worth logging that is not an error (a legacy
+// device line overriding another, a skipped folder, ...).
+type Notice = legacy.Notice
+
+// Load evaluates everything under opts.Root and returns the plan and the
+// notices met on the way.
+func Load(ctx context.Context, opts Options) (*plan.Plan, []Notice, error) {
 	if fi, err := os.Stat(opts.Root); err != nil || !fi.IsDir() {
 		return nil, nil, fmt.Errorf("config root %s: not a folder", opts.Root)
 	}
@@ -38,10 +45,10 @@ func Load(ctx context.Context, opts Options) (*plan.Plan, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	var notices []string
+	var notices []Notice
 	old, err := legacy.Read(ctx, opts.Root, legacy.Options{
 		Cache:  opts.Cache,
-		Notify: func(n legacy.Notice) { notices = append(notices, n.String()) },
+		Notify: func(n legacy.Notice) { notices = append(notices, n) },
 	})
 	if err != nil {
 		return nil, notices, err
@@ -67,7 +74,7 @@ func loadStarlark(ctx context.Context, opts Options) ([]*plan.Machine, error) {
 	if err != nil || len(files) == 0 {
 		return nil, err
 	}
-	return eval.Eval(ctx, eval.Options{FS: fsys, Files: files, MaxSteps: opts.MaxSteps})
+	return eval.Eval(ctx, eval.Options{FS: fsys, Files: files, MaxSteps: opts.MaxSteps, MaxMemory: opts.MaxMemory})
 }
 
 func absOrEmpty(p string) string {

@@ -46,14 +46,23 @@ func (e *encoder) pkg(p *Package) {
 	e.close('}')
 }
 
+// repo encodes a repository. A legacy .repo file (RepoFile) is parsed only
+// at lock time, after template substitution: until then its enabled,
+// gpgcheck, priority and cost are not known, so they are left out rather
+// than shown as zero values that would read as facts.
 func (e *encoder) repo(r *Repo) {
+	parsed := r.RepoFile == ""
 	e.open('{')
 	e.stringsOmit("baseurls", r.BaseURLs)
 	e.strOmit("content", r.Content)
-	e.int("cost", int64(r.Cost))
-	e.bool("enabled", r.Enabled)
+	if parsed {
+		e.int("cost", int64(r.Cost))
+		e.bool("enabled", r.Enabled)
+	}
 	e.stringsOmit("excludepkgs", r.Exclude)
-	e.bool("gpgcheck", r.GPGCheck)
+	if parsed {
+		e.bool("gpgcheck", r.GPGCheck)
+	}
 	e.stringsOmit("gpgkeys", r.GPGKeys)
 	e.str("id", r.ID)
 	e.stringsOmit("includepkgs", r.Include)
@@ -61,7 +70,9 @@ func (e *encoder) repo(r *Repo) {
 	e.strOmit("mirrorlist", r.MirrorList)
 	e.strOmit("name", r.Name)
 	e.position(r.Pos)
-	e.int("priority", int64(r.Priority))
+	if parsed {
+		e.int("priority", int64(r.Priority))
+	}
 	e.strOmit("proxy", r.Proxy)
 	e.strOmit("repo_file", r.RepoFile)
 	e.boolOmit("repo_gpgcheck", r.RepoGPGCheck)

@@ -1,5 +1,7 @@
 package plan
 
+import "encoding/json"
+
 // Plan is the whole evaluated configuration: every machine, sorted by
 // group then name once defaulted.
 type Plan struct {
@@ -76,8 +78,10 @@ type Repo struct {
 	Exclude      []string `json:"excludepkgs,omitempty"`
 	Proxy        string   `json:"proxy,omitempty"`
 	// RepoFile is a legacy .repo file (config-root-relative path) whose
-	// sections define the repositories; when set, the fields above are
-	// empty and ID is the file's name.
+	// sections define the repositories, parsed at lock time after template
+	// substitution; when set, the fields above are empty, ID is the file's
+	// name, and the plan's JSON leaves out enabled, gpgcheck, priority and
+	// cost (unknown until parsed, not false or 0).
 	RepoFile string `json:"repo_file,omitempty"`
 	Content  string `json:"content,omitempty"`
 }
@@ -273,4 +277,22 @@ type Test struct {
 	Pos     Pos    `json:"pos"`
 	Expect  string `json:"expect"`
 	Timeout int64  `json:"timeout_seconds,omitempty"`
+}
+
+// MarshalJSON leaves a legacy .repo file's unparsed fields out (see
+// RepoFile), as the plan's own encoder does.
+func (r Repo) MarshalJSON() ([]byte, error) {
+	type plain Repo
+	if r.RepoFile == "" {
+		return json.Marshal(plain(r))
+	}
+	// Fields at depth 0 dominate the embedded ones of the same JSON
+	// name; nil with omitempty, they are left out.
+	return json.Marshal(struct {
+		plain
+		Enabled  *bool `json:"enabled,omitempty"`
+		GPGCheck *bool `json:"gpgcheck,omitempty"`
+		Priority *int  `json:"priority,omitempty"`
+		Cost     *int  `json:"cost,omitempty"`
+	}{plain: plain(r)})
 }

@@ -139,19 +139,33 @@ func hasDotDot(p string) bool {
 	return false
 }
 
-// CheckDevice checks a device entry per the contract's devices grammar.
+// Device numbers Linux can hold: the kernel's dev_t has 12 bits of major
+// and 20 of minor (MINORBITS); anything larger is truncated by mknod and
+// stat, so the image would hold another device than the one declared.
+const (
+	MaxMajor = 1<<12 - 1 // 4095
+	MaxMinor = 1<<20 - 1 // 1048575
+)
+
+// MaxID is the largest uid or gid: ids are 32-bit and (uid_t)-1 means "no
+// id" to chown(2) and setuid(2).
+const MaxID = 1<<32 - 2
+
+// CheckDevice checks a device entry per the contract's devices grammar:
+// an absolute clean path below / without "..", a mode, owner ids and
+// device numbers that fit what Linux stores.
 func CheckDevice(d Device) error {
-	if !strings.HasPrefix(d.Path, "/") {
-		return Errorf(d.Pos, "device path %q: must be absolute", d.Path)
+	if err := checkAbs(d.Pos, "device path", d.Path); err != nil {
+		return err
 	}
-	if hasDotDot(d.Path) {
-		return Errorf(d.Pos, "device path %q: must not contain '..'", d.Path)
+	if d.Path == "/" {
+		return Errorf(d.Pos, "device path %q: must name a file below /", d.Path)
 	}
 	if d.Mode < 0 || d.Mode > 0o7777 {
 		return Errorf(d.Pos, "device %s: mode %#o out of range", d.Path, d.Mode)
 	}
-	if d.UID < 0 || d.GID < 0 {
-		return Errorf(d.Pos, "device %s: uid and gid must not be negative", d.Path)
+	if d.UID < 0 || d.GID < 0 || d.UID > MaxID || d.GID > MaxID {
+		return Errorf(d.Pos, "device %s: uid and gid must be between 0 and %d", d.Path, int64(MaxID))
 	}
 	switch d.Type {
 	case "p":
@@ -165,6 +179,10 @@ func CheckDevice(d Device) error {
 		if *d.Major < 0 || *d.Minor < 0 {
 			return Errorf(d.Pos, "device %s: major and minor must not be negative", d.Path)
 		}
+		if *d.Major > MaxMajor || *d.Minor > MaxMinor {
+			return Errorf(d.Pos, "device %s: %d:%d does not fit Linux's dev_t (major at most %d, minor at most %d)",
+				d.Path, *d.Major, *d.Minor, MaxMajor, MaxMinor)
+		}
 	default:
 		return Errorf(d.Pos, "device %s: type %q must be b, c or p", d.Path, d.Type)
 	}
@@ -172,13 +190,23 @@ func CheckDevice(d Device) error {
 }
 
 func checkAccounts(m *Machine) []error {
+	var errs []error
 	users := make([]account, len(m.Users))
 	for i, u := range m.Users {
 		users[i] = account{u.Pos, u.Name, u.UID}
+		if err := CheckUser(u); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	groups := make([]account, len(m.UserGroups))
 	for i, g := range m.UserGroups {
 		groups[i] = account{g.Pos, g.Name, g.GID}
+		if err := CheckUserGroup(g); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		return errs
 	}
 	return append(checkUnique("user", "uid", users), checkUnique("group", "gid", groups)...)
 }
@@ -225,7 +253,16 @@ func checkDisk(d *Disk) []error {
 		}
 	}
 	names := map[string]Pos{}
+	mounts := map[string]Pos{}
 	for i, p := range d.Partitions {
+		if p.Mount != "" {
+			if err := checkAbs(p.Pos, "partition "+p.Name+" mount", p.Mount); err != nil {
+				errs = append(errs, err)
+			} else if prev, ok := mounts[p.Mount]; ok {
+				errs = append(errs, Errorf(p.Pos, "partition %q: mount %s already taken by the partition at %s", p.Name, p.Mount, prev))
+			}
+			mounts[p.Mount] = p.Pos
+		}
 		if prev, ok := names[p.Name]; ok {
 			errs = append(errs, Errorf(p.Pos, "partition %q declared twice: here and at %s", p.Name, prev))
 		}
@@ -242,6 +279,9 @@ func checkDisk(d *Disk) []error {
 		if p.FS != nil && !knownFS(p.FS.Type) {
 			errs = append(errs, Errorf(p.FS.Pos, "partition %q: unknown filesystem %q", p.Name, p.FS.Type))
 		}
+	}
+	if _, ok := mounts["/"]; !ok && len(d.Partitions) > 0 {
+		errs = append(errs, Errorf(d.Pos, "disk: no partition is mounted at \"/\": the root tree (packages, files, overlays) would be in no filesystem"))
 	}
 	return errs
 }

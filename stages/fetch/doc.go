@@ -5,8 +5,8 @@
 // Entry points: New builds a Fetcher from a store and Options; Fetcher.Fetch
 // takes Items (name, candidate URLs, sha256, size, proxy) and returns a
 // Summary plus one error listing every item that failed with its last cause.
-// NewRenderer (progress.go) turns the Fetcher's Events into a progress bar on
-// a terminal or log lines elsewhere.
+// Options.Progress receives the Fetcher's Events (events.go); the caller
+// shows them (disco's CLI draws them on its status line, runtime/progress).
 //
 // Per item: an object already in the store and valid is "from cache";
 // otherwise each candidate URL is tried in order (mirror failover). On one

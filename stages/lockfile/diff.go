@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 
 	"github.com/disco-build/disco/stages/rpmver"
 )
@@ -89,13 +90,71 @@ func evr(p *Package) rpmver.EVR {
 	return rpmver.EVR{Epoch: p.Epoch, HasEpoch: true, Version: p.Version, Release: p.Release}
 }
 
-// WriteChanges prints a machine's changes, one per line, or "no changes".
-func WriteChanges(w io.Writer, id string, changes []Change) error {
-	if len(changes) == 0 {
-		_, err := fmt.Fprintf(w, "%s: no changes\n", id)
-		return err
+// Rewrites lists what of a machine's entry changed besides its packages:
+// "digest" when the plan digest did, "repo:ID" for each repository whose
+// repomd.xml checksum changed, appeared or went. A nil old (a new entry)
+// has none.
+func Rewrites(old, cur *Machine) []string {
+	if old == nil || cur == nil {
+		return nil
 	}
-	if _, err := fmt.Fprintf(w, "%s: %d changes\n", id, len(changes)); err != nil {
+	var out []string
+	if old.Digest != cur.Digest {
+		out = append(out, "digest")
+	}
+	sums := map[string]string{}
+	for _, r := range old.Repos {
+		sums[r.ID] = r.RepomdSHA256
+	}
+	var ids []string
+	for _, r := range cur.Repos {
+		if s, ok := sums[r.ID]; !ok || s != r.RepomdSHA256 {
+			ids = append(ids, r.ID)
+		}
+		delete(sums, r.ID)
+	}
+	for id := range sums {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		out = append(out, "repo:"+id)
+	}
+	return out
+}
+
+// describeRewrites words Rewrites: "plan digest", "repository metadata
+// (a, b)", joined by "and".
+func describeRewrites(rw []string) string {
+	var parts, repos []string
+	for _, r := range rw {
+		if r == "digest" {
+			parts = append(parts, "plan digest")
+		} else {
+			repos = append(repos, strings.TrimPrefix(r, "repo:"))
+		}
+	}
+	if len(repos) > 0 {
+		parts = append(parts, "repository metadata ("+strings.Join(repos, ", ")+")")
+	}
+	return strings.Join(parts, " and ")
+}
+
+// WriteChanges prints a machine's changes, one per line, saying also what
+// else of its entry was rewritten (rewrites, from Rewrites):
+// "web: 2 changes", "web: plan digest changed; packages unchanged", or
+// "web: no changes" when the entry is the same.
+func WriteChanges(w io.Writer, id string, changes []Change, rewrites []string) error {
+	head := fmt.Sprintf("%s: %d changes", id, len(changes))
+	switch {
+	case len(changes) == 0 && len(rewrites) == 0:
+		head = id + ": no changes"
+	case len(changes) == 0:
+		head = fmt.Sprintf("%s: %s changed; packages unchanged", id, describeRewrites(rewrites))
+	case len(rewrites) > 0:
+		head += fmt.Sprintf("; %s changed", describeRewrites(rewrites))
+	}
+	if _, err := fmt.Fprintln(w, head); err != nil {
 		return err
 	}
 	for _, c := range changes {

@@ -17,6 +17,8 @@ import (
 	"io/fs"
 	"os"
 	"sort"
+
+	"github.com/disco-build/disco/stages/cachelock"
 )
 
 // Name is the lock file's name at the config root.
@@ -142,23 +144,22 @@ func (l *Lock) WriteFile(path string) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dirOf(path), ".disco.lock-*")
+	// The temporary file is locked while it is open, so that a later
+	// lock run removes it only if this one was killed (stages.LockLockfile).
+	tmp, err := cachelock.CreateTemp(dirOf(path), ".disco.lock.tmp-*")
 	if err != nil {
 		return fmt.Errorf("lock: %w", err)
 	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("lock: %w", err)
+	defer tmp.Close()
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Chmod(0o644)
 	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return fmt.Errorf("lock: %w", err)
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
 	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("lock: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err != nil {
+		os.Remove(tmp.Name())
 		return fmt.Errorf("lock: %w", err)
 	}
 	return nil

@@ -66,3 +66,40 @@ func TestDiff(t *testing.T) {
 		t.Errorf("self diff: %v", d)
 	}
 }
+
+// TestWriteChangesRewrites: an entry whose packages stay but whose plan
+// digest or repository metadata changed says so instead of "no changes".
+func TestWriteChangesRewrites(t *testing.T) {
+	old := &Machine{Digest: "sha256:a", Repos: []Repo{{ID: "base", RepomdSHA256: "1"}, {ID: "gone", RepomdSHA256: "2"}},
+		Packages: []Package{pkg("bash", "5.1", "1", "x86_64", "a")}}
+	same := *old
+	newDigest := *old
+	newDigest.Digest = "sha256:b"
+	newRepos := *old
+	newRepos.Repos = []Repo{{ID: "base", RepomdSHA256: "3"}, {ID: "new", RepomdSHA256: "4"}}
+	both := newRepos
+	both.Digest = "sha256:b"
+	upgraded := both
+	upgraded.Packages = []Package{pkg("bash", "5.2", "1", "x86_64", "b")}
+	for _, c := range []struct {
+		cur  *Machine
+		want string
+	}{
+		{&same, "web: no changes\n"},
+		{&newDigest, "web: plan digest changed; packages unchanged\n"},
+		{&newRepos, "web: repository metadata (base, gone, new) changed; packages unchanged\n"},
+		{&both, "web: plan digest and repository metadata (base, gone, new) changed; packages unchanged\n"},
+		{&upgraded, "web: 1 changes; plan digest and repository metadata (base, gone, new) changed\n  ~ bash.x86_64 5.1-1 -> 5.2-1 (upgraded)\n"},
+	} {
+		var b strings.Builder
+		if err := WriteChanges(&b, "web", Diff(old, c.cur), Rewrites(old, c.cur)); err != nil {
+			t.Fatal(err)
+		}
+		if b.String() != c.want {
+			t.Errorf("got %q, want %q", b.String(), c.want)
+		}
+	}
+	if rw := Rewrites(nil, old); rw != nil {
+		t.Errorf("new entry: rewrites %v", rw)
+	}
+}

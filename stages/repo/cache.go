@@ -2,13 +2,14 @@ package repo
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/disco-build/disco/stages/cachelock"
 )
 
 // Cache keeps parsed metadata in a directory, one file per metadata file,
@@ -99,17 +100,19 @@ func (c *Cache) putBytes(kind string, ck Checksum, parts ...[]byte) error {
 	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
 		return fmt.Errorf("metadata cache: %w", err)
 	}
-	f, err := os.CreateTemp(c.Dir, ".tmp-"+kind+"-*")
+	// Locked while open, so that only a killed writer's is removed as a
+	// leftover (package cachelock); renamed before it is closed.
+	f, err := cachelock.CreateTemp(c.Dir, ".tmp-"+kind+"-*")
 	if err != nil {
 		return fmt.Errorf("metadata cache: %w", err)
 	}
+	defer f.Close()
 	_, err = f.Write(append([]byte(cacheMagic), sum[:]...))
 	for _, p := range parts {
 		if err == nil {
 			_, err = f.Write(p)
 		}
 	}
-	err = errors.Join(err, f.Close())
 	if err == nil {
 		err = os.Rename(f.Name(), c.path(kind, ck))
 	}

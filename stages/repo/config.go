@@ -138,6 +138,7 @@ type optParser struct {
 	file string
 	o    iniOption
 	val  string // expanded
+	vars Vars
 }
 
 func (p optParser) errf(format string, args ...any) error {

@@ -2,11 +2,12 @@ package repo
 
 import (
 	"fmt"
+	"strings"
 )
 
 func parseMain(file string, s *iniSection, vars Vars, m *Main, unknown *[]Option) error {
 	for _, o := range s.Options {
-		p := optParser{file: file, o: o, val: vars.Expand(o.Value)}
+		p := optParser{file: file, o: o, val: vars.Expand(o.Value), vars: vars}
 		var err error
 		switch o.Key {
 		case "exactarch":
@@ -61,7 +62,7 @@ func parseRepo(file string, s *iniSection, vars Vars, m *Main, unknown *[]Option
 		return nil, &ParseError{file, s.Line, err.Error()}
 	}
 	for _, o := range s.Options {
-		p := optParser{file: file, o: o, val: vars.Expand(o.Value)}
+		p := optParser{file: file, o: o, val: vars.Expand(o.Value), vars: vars}
 		known, err := setRepoOption(c, p)
 		if err != nil {
 			return nil, err
@@ -81,7 +82,17 @@ func parseRepo(file string, s *iniSection, vars Vars, m *Main, unknown *[]Option
 
 // setRepoOption sets the option p names on c; known is false for an option
 // disco does not know.
+//
+// A URL option (baseurl, mirrorlist, metalink, gpgkey) naming a variable
+// that is not set is an error at its line: dnf would leave "$name" in the
+// URL, and an unset releasever would have read as empty.
 func setRepoOption(c *Config, p optParser) (known bool, err error) {
+	switch p.o.Key {
+	case "baseurl", "mirrorlist", "metalink", "gpgkey":
+		if unset := p.vars.Unset(p.o.Value); len(unset) > 0 {
+			return true, p.errf("$%s is not set (disco sets arch, basearch, and releasever when yum.conf's [main] or the machine gives it)", strings.Join(unset, ", $"))
+		}
+	}
 	switch p.o.Key {
 	case "name":
 		c.Name = p.val // continuation lines stay "\n"-joined, as dnf keeps them

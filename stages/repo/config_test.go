@@ -208,3 +208,22 @@ func FuzzParseConfig(f *testing.F) {
 		}
 	})
 }
+
+func TestVarsUnset(t *testing.T) {
+	v := repo.Vars{"basearch": "x86_64", "empty": ""}
+	cases := map[string]string{
+		"http://x/$releasever/$basearch":         "releasever",
+		"http://x/${releasever}/${YUM0}/$YUM0":   "releasever YUM0",
+		"http://x/${releasever:-9}/$empty":       "",
+		"http://x/$basearch/$ /${}/${a-b}/cost$": "",
+	}
+	for s, want := range cases {
+		if got := strings.Join(v.Unset(s), " "); got != want {
+			t.Errorf("Unset(%q) = %q, want %q", s, got, want)
+		}
+	}
+	_, _, err := repo.ParseRepoFile("r.repo", []byte("[a]\nname=$x\n\nbaseurl=http://h/$releasever/\n"), v, nil)
+	if err == nil || err.Error() != "r.repo:4: baseurl: $releasever is not set (disco sets arch, basearch, and releasever when yum.conf's [main] or the machine gives it)" {
+		t.Errorf("got %v", err)
+	}
+}

@@ -1,6 +1,9 @@
 package repo
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Vars are the substitution variables of yum/dnf configuration: "basearch",
 // "arch", "releasever", "YUM0".."YUM9" and any others, without the '$'.
@@ -73,6 +76,34 @@ func (v Vars) expandBraced(inner, raw string) string {
 		return ""
 	}
 	return raw
+}
+
+// Unset returns the names s refers to as $name or ${name} that v does not
+// define, in order, each once. ${name:-word} and ${name:+word} are not
+// listed (they say what an unset name gives), nor is a '$' that starts no
+// name.
+func (v Vars) Unset(s string) []string {
+	var out []string
+	for i := strings.IndexByte(s, '$'); i >= 0; i = strings.IndexByte(s, '$') {
+		s = s[i+1:]
+		name := ""
+		if strings.HasPrefix(s, "{") {
+			end := strings.IndexByte(s, '}')
+			if end < 0 {
+				break
+			}
+			inner := s[1:end]
+			if n := nameLen(inner); n > 0 && n == len(inner) {
+				name = inner
+			}
+		} else {
+			name = s[:nameLen(s)]
+		}
+		if _, ok := v[name]; name != "" && !ok && !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 func nameLen(s string) int {

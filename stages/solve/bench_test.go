@@ -2,6 +2,7 @@ package solve
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -94,4 +95,24 @@ func BenchmarkDNF60k(b *testing.B) {
 			b.Errorf("disco and dnf disagree on the 60k universe:\n disco-only %v\n dnf-only %v", setDiff(got, want), setDiff(want, got))
 		}
 	}
+}
+
+// BenchmarkExplain60k is BenchmarkResolve60k with two requests that cannot
+// be met: the cost of finding and wording every problem.
+func BenchmarkExplain60k(b *testing.B) {
+	u := bigUniverse(60000)
+	u = append(u, mk("main", "broken", "1-1", "x86_64").req("pkg00010", "libmissing.so.1()(64bit)", "missing-tool").p,
+		mk("main", "broken2", "1-1", "noarch").req("pkg00020 >= 9").p)
+	req := Request{Install: append(bigRequest(60000), "broken", "broken2")}
+	b.ResetTimer()
+	var n int
+	for i := 0; i < b.N; i++ {
+		_, err := Resolve(context.Background(), u, req, Options{})
+		var ue *UnsolvableError
+		if !errors.As(err, &ue) {
+			b.Fatalf("err = %v", err)
+		}
+		n = len(ue.Problems)
+	}
+	b.ReportMetric(float64(n), "problems")
 }

@@ -4,8 +4,11 @@
 //
 // Entry point: Resolve(ctx, universe, request, opts) returns a Result (the
 // chosen packages sorted by name, arch and EVR, each with the dependency
-// that pulled it in) or an *UnsolvableError whose problems read like dnf's
-// ("nothing provides libfoo needed by bar-1-1.x86_64 needed by request bar").
+// that pulled it in) or an *UnsolvableError holding every problem dnf would
+// report, in dnf's words ("Problem 1: conflicting requests", "- nothing
+// provides libfoo needed by bar-1-1.x86_64", "- package app-1-1.x86_64
+// requires bar, but none of the providers can be installed"): the rules
+// that prove each conflict, found the way libsolv finds them (explain.go).
 // FilePaths names the paths a resolution may look up in file lists, so
 // that a caller can load only those (repo.Repo.LoadFilelistsFor,
 // repo.Pool.AddFiles). Reachable, given a Catalog (package IDs by name,
@@ -25,7 +28,9 @@
 // recommended by already chosen ones, avoiding old versions, shared
 // versioned provides), then minimises. The engine here is a small CDCL
 // solver (watched literals, first-UIP learning, backjumping) driven by those
-// same decision rules, proven against dnf by the package's oracle test
+// same decision rules and propagating in libsolv's order (its watch lists,
+// its rule layout), so that a failure's proof, which explain reports, is
+// the one libsolv finds, proven against dnf by the package's oracle test
 // (thousands of generated requests, with and without weak dependencies;
 // testsolv from libsolv-tools replays dnf's debugdata when one differs).
 //

@@ -142,7 +142,10 @@ func (pl *pool) richSet(r *rpmver.Rich) ([]int32, error) {
 const maxClauses = 4096
 
 // cnf converts f to clauses (each a disjunction); nil means true, and a
-// clause list holding an empty clause means false.
+// clause list holding an empty clause means false. Like libsolv's
+// normalize_dep, a false operand makes an and false at once and drops out
+// of an or, so that no clause subsumed by another is made (libsolv would
+// not have that rule, and a rule more changes how propagation goes).
 func cnf(f *form) ([][]int32, error) {
 	switch f.op {
 	case 'l':
@@ -153,6 +156,9 @@ func cnf(f *form) ([][]int32, error) {
 			c, err := cnf(k)
 			if err != nil {
 				return nil, err
+			}
+			if isFalse(c) {
+				return [][]int32{{}}, nil
 			}
 			out = append(out, c...)
 			if len(out) > maxClauses {
@@ -169,6 +175,9 @@ func cnf(f *form) ([][]int32, error) {
 		}
 		if len(c) == 0 {
 			return nil, nil // a true disjunct
+		}
+		if isFalse(c) {
+			continue // a false one
 		}
 		var next [][]int32
 		for _, x := range acc {
@@ -187,6 +196,16 @@ func cnf(f *form) ([][]int32, error) {
 		acc = next
 	}
 	return acc, nil
+}
+
+// isFalse reports whether clauses (from cnf) hold an empty clause.
+func isFalse(clauses [][]int32) bool {
+	for _, c := range clauses {
+		if len(c) == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // mergeClause joins two clauses, reporting false for a tautology.

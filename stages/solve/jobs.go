@@ -1,6 +1,7 @@
 package solve
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/disco-build/disco/stages/rpmver"
@@ -9,21 +10,22 @@ import (
 // job is one install spec, the candidates it selects and the best of
 // them (dnf's best=True makes libsolv add a rule demanding one of those).
 type job struct {
-	spec  string
-	cands []int32
-	best  []int32
+	spec     string
+	cands    []int32
+	best     []int32
+	bestRule []int32 // best in the policy's order, as libsolv's best rule holds them
 }
 
 // addJobs selects each spec's candidates as dnf install does (name.arch,
 // then name, then provides and files; name matches also bring in packages
 // that obsolete them) and keeps only the best ones, as dnf's best=True
-// forces. It returns dnf-like problems for specs that match nothing.
-func (s *solver) addJobs(specs []string) []string {
-	var probs []string
+// forces. It returns a problem for each spec that matches nothing.
+func (s *solver) addJobs(specs []string) []Problem {
+	var probs []Problem
 	for _, spec := range specs {
 		cands, byName := s.selectSpec(spec)
 		if len(cands) == 0 {
-			probs = append(probs, "no match for argument: "+spec)
+			probs = append(probs, Problem{"no match for argument: " + spec})
 			continue
 		}
 		if byName {
@@ -36,12 +38,18 @@ func (s *solver) addJobs(specs []string) []string {
 		for _, c := range cands {
 			s.jobCands[c] = true
 		}
-		s.jobs = append(s.jobs, job{spec: spec, cands: sortUnique(cands), best: sortUnique(best)})
+		s.jobs = append(s.jobs, job{spec: spec, cands: sortUnique(cands), best: sortUnique(append([]int32{}, best...)), bestRule: best})
 	}
 	return probs
 }
 
+// selectSpec returns the packages spec names, excluded ones left out.
 func (s *solver) selectSpec(spec string) (cands []int32, byName bool) {
+	cands, byName = s.selectAll(spec)
+	return slices.DeleteFunc(cands, func(v int32) bool { return s.pool.pkg(v).excluded }), byName
+}
+
+func (s *solver) selectAll(spec string) (cands []int32, byName bool) {
 	pl := s.pool
 	if i := strings.LastIndexByte(spec, '.'); i > 0 {
 		name, arch := spec[:i], spec[i+1:]
@@ -76,7 +84,7 @@ func (s *solver) addObsoleters(cands []int32) []int32 {
 	out := append([]int32{}, cands...)
 	for i, p := range s.pool.pkgs {
 		v := int32(i + 1)
-		if in[v] {
+		if in[v] || p.excluded {
 			continue
 		}
 		for _, d := range p.Obsoletes {

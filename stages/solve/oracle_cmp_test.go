@@ -86,6 +86,7 @@ func compareDNF(t *testing.T, cases []oracleCase) int {
 	}
 	answers := runDNF(t, dir, cases)
 	mismatches, total, fails := 0, 0, 0
+	var ex explainStats
 	for i, c := range cases {
 		universe, prios := flatten(c)
 		for k, req := range c.Requests {
@@ -100,6 +101,9 @@ func compareDNF(t *testing.T, cases []oracleCase) int {
 				t.Fatalf("case %d request %v: %v", i, req, err)
 			}
 			gotS := describe(got, err)
+			if !want.OK && ue != nil {
+				ex.add(t, fmt.Sprintf("case %d weak=%v req %v", i, c.Weak, req), ue, want.Err)
+			}
 			// stages' resolver resolves over Reachable's packages only.
 			sub, serr := Resolve(context.Background(), reachableUniverse(universe, req), Request{Install: req}, Options{Priorities: prios, Exclude: c.Excludes, WeakDeps: c.Weak})
 			if s := describe(sub, serr); s != gotS {
@@ -119,6 +123,7 @@ func compareDNF(t *testing.T, cases []oracleCase) int {
 		}
 	}
 	t.Logf("%d requests (%d failing in dnf), %d mismatches", total, fails, mismatches)
+	ex.report(t)
 	if mismatches > 0 {
 		t.Errorf("%d of %d requests differ from dnf", mismatches, total)
 	}

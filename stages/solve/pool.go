@@ -16,6 +16,10 @@ type pkg struct {
 	prio      int
 	archScore int   // 0 unknown, 1 noarch, else (rank+1)<<16: lower is better
 	name      int32 // index of its name in pool.names
+	// excluded by Options.Exclude: never installed nor selected, but
+	// still a provider (a rule "not installable" keeps it out), as dnf's
+	// excluded packages are to libsolv (whatprovideswithdisabled).
+	excluded bool
 }
 
 // pool is the installable universe, indexed by names and provides; files
@@ -28,6 +32,7 @@ type pool struct {
 	provD []*rpmver.Dep         // beside each entry of prov.vs: the provide
 	files map[string][]int32    // path -> owners, nil until a path is asked
 	cache map[int32][]cachedDep // by provide name: versioned and path dependencies
+	ranks map[string]int        // see depRank
 }
 
 // index maps a string to the sorted variables filed under it, all in one
@@ -88,14 +93,14 @@ func newPool(universe []*repo.Package, opts Options) (*pool, error) {
 	block := make([]pkg, 0, len(universe))
 	for _, p := range universe {
 		sc, ok := scores[p.Arch]
-		if !ok || excluded(p.Name, opts.Exclude) {
+		if !ok {
 			continue
 		}
 		prio := DefaultPriority
 		if v, ok := opts.Priorities[p.RepoID]; ok {
 			prio = v
 		}
-		block = append(block, pkg{Package: p, prio: prio, archScore: sc})
+		block = append(block, pkg{Package: p, prio: prio, archScore: sc, excluded: excluded(p.Name, opts.Exclude)})
 		pl.pkgs = append(pl.pkgs, &block[len(block)-1])
 	}
 	// Number packages as libsolv numbers solvables when dnf loads the

@@ -16,16 +16,21 @@ const (
 	kindSameName
 	kindInfarch
 	kindLearnt
-	kindBest // one of a job's best candidates
+	kindBest           // one of a job's best candidates
+	kindNotInstallable // an excluded package
 )
 
 // rule is a clause: at least one literal must hold (v installed, -v not).
 type rule struct {
-	lits []int32
-	dep  *rpmver.Dep // the dependency that made it (in its package), or nil
-	pkg  int32       // the package whose dependency made the rule
-	job  int32       // for kindJob and kindBest: index into solver.jobs
-	kind ruleKind
+	lits   []int32     // in libsolv's order (see flushPkgRules)
+	dep    *rpmver.Dep // the dependency that made it (in its package), or nil
+	pkg    int32       // the package whose dependency made the rule
+	job    int32       // for kindJob and kindBest: index into solver.jobs
+	w1, w2 int32       // the watched literals
+	n1, n2 int32       // the next rules watching w1 and w2, -1 at the end
+	kind   ruleKind
+	dup    bool // a package rule equal to the one before it: not watched
+	off    bool // switched off by explain (see restart)
 }
 
 // dependency returns the dependency that made the rule (zero if none).
@@ -108,9 +113,10 @@ func (s *solver) buildRules() error {
 	s.addInfarchRules(added)
 	for i, j := range s.jobs {
 		if len(j.best) < len(j.cands) {
-			s.addRule(s.newRule(rule{lits: s.lits(j.best), kind: kindBest, job: int32(i)}))
+			s.addRule(s.newRule(rule{lits: s.lits(j.bestRule), kind: kindBest, job: int32(i)}))
 		}
 	}
+	s.makeWatches()
 	return nil
 }
 
@@ -119,6 +125,11 @@ func (s *solver) buildRules() error {
 // requires and recommends not visited yet).
 func (s *solver) addPkgRules(v int32, queue []int32) ([]int32, error) {
 	p := s.pool.pkg(v)
+	if p.excluded {
+		// libsolv still adds the rules of its dependencies (and so names
+		// them when it explains a problem).
+		s.addPkgRule(s.newRule(rule{lits: s.lits([]int32{-v}), kind: kindNotInstallable, pkg: v}))
+	}
 	visit := func(vs []int32) {
 		for _, q := range vs {
 			if !s.visited[q] {

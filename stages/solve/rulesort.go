@@ -9,27 +9,27 @@ func (s *solver) addPkgRule(r *rule) {
 	s.pending = append(s.pending, r)
 }
 
-// flushPkgRules adds the held-back package rules in libsolv's order.
-// Rules with equal keys are identical to libsolv (it keeps one), so an
-// unstable (but deterministic) sort will do.
+// flushPkgRules adds the held-back package rules in libsolv's order, each
+// with its literals laid out as libsolv stores them (propagate follows
+// that layout): a binary rule smaller literal first, a longer one its
+// owner first, then the providers; clauses from rich dependencies
+// (cplxdeps) hold all their literals, the owner's included, in ascending
+// order. A rule equal to the one before it is one rule to libsolv
+// (unifyrules): it is kept (explain names every dependency that makes a
+// rule) but marked dup, and not watched.
 func (s *solver) flushPkgRules() {
 	rules := s.pending
-	// libsolv's clauses from rich dependencies (cplxdeps) hold all their
-	// literals, the owner's included, in ascending order: the first is not
-	// always the owner. Those few are sorted aside.
-	sortedLits := map[int32][]int32{}
-	keyOf := func(i int32) ruleKey {
-		if l, ok := sortedLits[i]; ok {
-			return libsolvKey(l)
-		}
-		return libsolvKey(rules[i].lits)
-	}
 	first := make([]int32, len(rules))
 	for i, r := range rules {
-		if r.dep != nil && r.dep.IsRich() {
-			sortedLits[int32(i)] = slices.Sorted(slices.Values(r.lits))
+		switch {
+		case len(r.lits) == 2:
+			if r.lits[0] > r.lits[1] {
+				r.lits[0], r.lits[1] = r.lits[1], r.lits[0]
+			}
+		case r.dep != nil && r.dep.IsRich():
+			slices.Sort(r.lits)
 		}
-		first[i] = keyOf(int32(i)).p
+		first[i] = libsolvKey(r.lits).p
 	}
 	// Bucket by first literal (a counting sort: there are hundreds of
 	// thousands of rules), then sort each small bucket fully.
@@ -59,11 +59,12 @@ func (s *solver) flushPkgRules() {
 		}
 		bucket = bucket[:0]
 		for _, i := range idx {
-			bucket = append(bucket, entry{keyOf(i), i})
+			bucket = append(bucket, entry{libsolvKey(rules[i].lits), i})
 		}
 		slices.SortFunc(bucket, func(a, b entry) int { return int(a.key.cmp(b.key)) })
 		for k, e := range bucket {
 			idx[k] = e.i
+			rules[e.i].dup = k > 0 && e.key.cmp(bucket[k-1].key) == 0
 		}
 	}
 	s.reserve(rules)
@@ -73,22 +74,16 @@ func (s *solver) flushPkgRules() {
 	s.pending = nil
 }
 
-// reserve sizes the owner and watch lists for rules about to be added, in
-// one block each instead of one growing slice per package and literal.
+// reserve sizes the owner lists for rules about to be added, in one block
+// instead of one growing slice per package.
 func (s *solver) reserve(rules []*rule) {
 	owners := make([]int32, len(s.byOwner))
-	watches := make([]int32, len(s.watches))
 	for _, r := range rules {
 		if r.pkg > 0 {
 			owners[r.pkg]++
 		}
-		if len(r.lits) > 1 {
-			watches[litIndex(r.lits[0])]++
-			watches[litIndex(r.lits[1])]++
-		}
 	}
 	carve(s.byOwner, owners)
-	carve(s.watches, watches)
 }
 
 // carve gives each empty list of lists room for n[i] more entries.

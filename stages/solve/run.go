@@ -80,7 +80,7 @@ func (s *solver) resolveJobs() step {
 func (s *solver) jobRuleIDs() []int32 {
 	var ids []int32
 	for i, r := range s.rules {
-		if r.kind == kindJob {
+		if r.kind == kindJob && !r.off {
 			ids = append(ids, int32(i))
 		}
 	}

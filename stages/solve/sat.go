@@ -15,7 +15,7 @@ type solver struct {
 	jobCands   map[int32]bool // every job's candidates
 	rules      []*rule
 	pending    []*rule   // package rules not yet added, see addPkgRule
-	watches    [][]int32 // by litIndex: rules watching that literal
+	heads      []int32   // by litIndex: first rule watching that literal, -1 if none (see propagate)
 	visited    []bool    // packages whose rules were added
 	byOwner    [][]int32 // by variable: rules holding -v as owner literal
 	armed      bitset    // rules whose owner is installed (or that have none)
@@ -33,12 +33,20 @@ type solver struct {
 	trail    []int32
 	trailLim []int
 	head     int
-	unsat    bool     // a conflict at level 0
-	conflict int32    // the rule of that conflict, -1 if none
-	branches []branch // open alternatives, for minimisation
-	recIdx   int      // trail prefix folded into recommended
-	recd     map[int32]bool
-	rejected map[int32]int // weak candidates that could not be installed
+	unsat    bool  // a conflict at level 0
+	conflict int32 // the rule of that conflict, -1 if none
+	// assertOri is, when the conflict was two assertions (unit rules)
+	// over one literal, the rule of the earlier one, else -1.
+	assertOri int32
+	// learnt holds, for each learnt rule (from firstLearnt on), the rules
+	// it was derived from: what explain needs to name every rule behind a
+	// conflict, as libsolv's learnt_why does.
+	learnt      []learntWhy
+	firstLearnt int32
+	branches    []branch // open alternatives, for minimisation
+	recIdx      int      // trail prefix folded into recommended
+	recd        map[int32]bool
+	rejected    map[int32]int // weak candidates that could not be installed
 }
 
 // branch records a choice among several candidates.
@@ -52,9 +60,9 @@ func newSolver(ctx context.Context, pl *pool, opts Options) *solver {
 	n := len(pl.pkgs) + 1
 	return &solver{
 		ctx: ctx, pool: pl, opts: opts, jobCands: map[int32]bool{},
-		watches: make([][]int32, 2*n),
-		value:   make([]int8, n), level: make([]int32, n), reason: make([]int32, n),
-		why: make([]int32, n), byOwner: make([][]int32, n), conflict: -1, recd: map[int32]bool{}, rejected: map[int32]int{},
+		heads: newHeads(2 * n),
+		value: make([]int8, n), level: make([]int32, n), reason: make([]int32, n),
+		why: make([]int32, n), byOwner: make([][]int32, n), conflict: -1, assertOri: -1, recd: map[int32]bool{}, rejected: map[int32]int{},
 	}
 }
 
@@ -82,7 +90,8 @@ func (s *solver) litValue(l int32) int8 {
 
 func (s *solver) curLevel() int32 { return int32(len(s.trailLim)) }
 
-// addRule stores a rule; a unit rule is asserted at level 0.
+// addRule stores a rule; a unit rule is asserted at level 0. Watches are
+// set once all rules are in (makeWatches).
 func (s *solver) addRule(r *rule) int32 {
 	id := int32(len(s.rules))
 	s.rules = append(s.rules, r)
@@ -99,11 +108,36 @@ func (s *solver) addRule(r *rule) int32 {
 		s.setUnsat(id)
 	case 1:
 		s.assertTop(r.lits[0], id)
-	default:
-		s.watches[litIndex(r.lits[0])] = append(s.watches[litIndex(r.lits[0])], id)
-		s.watches[litIndex(r.lits[1])] = append(s.watches[litIndex(r.lits[1])], id)
 	}
 	return id
+}
+
+func newHeads(n int) []int32 {
+	h := make([]int32, n)
+	for i := range h {
+		h[i] = -1
+	}
+	return h
+}
+
+// makeWatches watches the first two literals of every rule of two or
+// more (but one copy of equal package rules), each literal's rules in rule
+// order, as libsolv's makewatches does.
+func (s *solver) makeWatches() {
+	for id := int32(len(s.rules)) - 1; id >= 0; id-- {
+		if r := s.rules[id]; len(r.lits) > 1 && !r.dup && !r.off {
+			s.watch(id, r.lits[0], r.lits[1])
+		}
+	}
+}
+
+// watch makes rule id watch w1 and w2, first in their lists.
+func (s *solver) watch(id, w1, w2 int32) {
+	r := s.rules[id]
+	r.w1, r.n1 = w1, s.heads[litIndex(w1)]
+	s.heads[litIndex(w1)] = id
+	r.w2, r.n2 = w2, s.heads[litIndex(w2)]
+	s.heads[litIndex(w2)] = id
 }
 
 func (s *solver) setUnsat(id int32) {
@@ -117,6 +151,9 @@ func (s *solver) assertTop(l, id int32) {
 	switch s.litValue(l) {
 	case 1:
 	case -1:
+		if !s.unsat {
+			s.assertOri = s.reason[abs(l)]
+		}
 		s.setUnsat(id)
 	default:
 		s.assign(l, id)
@@ -138,46 +175,59 @@ func (s *solver) assign(l, reason int32) {
 	s.trail = append(s.trail, l)
 }
 
-// propagate runs unit propagation; it returns a falsified rule or -1.
+// propagate runs unit propagation; it returns a falsified rule or -1. It
+// goes as libsolv's propagate goes, for libsolv's conflicts and reasons
+// are what explain reports: assignments in trail order, each literal's
+// watching rules in list order; a watch that moves goes to the rule's
+// first literal if it can, else to the first free one of the rest, and the
+// rule goes first in that literal's list.
 func (s *solver) propagate() int32 {
 	for s.head < len(s.trail) {
 		f := -s.trail[s.head] // this literal just became false
 		s.head++
-		ws := s.watches[litIndex(f)]
-		kept := ws[:0]
-		for i := 0; i < len(ws); i++ {
-			id := ws[i]
-			lits := s.rules[id].lits
-			if lits[0] == f {
-				lits[0], lits[1] = lits[1], lits[0]
+		at := &s.heads[litIndex(f)]
+		for *at >= 0 {
+			id := *at
+			r := s.rules[id]
+			other, next := r.w2, &r.n1
+			if f != r.w1 {
+				other, next = r.w1, &r.n2
 			}
-			if s.litValue(lits[0]) == 1 {
-				kept = append(kept, id)
+			if s.litValue(other) == 1 {
+				at = next
 				continue
 			}
-			moved := false
-			for k := 2; k < len(lits); k++ {
-				if s.litValue(lits[k]) != -1 {
-					lits[1], lits[k] = lits[k], lits[1]
-					s.watches[litIndex(lits[1])] = append(s.watches[litIndex(lits[1])], id)
-					moved = true
-					break
+			if len(r.lits) > 2 {
+				if p := s.freeLiteral(r.lits, other); p != 0 {
+					*at = *next // unlink; at now holds the next rule
+					if f == r.w1 {
+						r.w1, r.n1 = p, s.heads[litIndex(p)]
+					} else {
+						r.w2, r.n2 = p, s.heads[litIndex(p)]
+					}
+					s.heads[litIndex(p)] = id
+					continue
 				}
 			}
-			if moved {
-				continue
-			}
-			kept = append(kept, id)
-			if s.litValue(lits[0]) == -1 {
-				kept = append(kept, ws[i+1:]...)
-				s.watches[litIndex(f)] = kept
+			if s.litValue(other) == -1 {
 				return id
 			}
-			s.assign(lits[0], id)
+			s.assign(other, id)
+			at = next
 		}
-		s.watches[litIndex(f)] = kept
 	}
 	return -1
+}
+
+// freeLiteral returns a literal of lits other than other that is not
+// false: the first one if it can, else the first of the rest; 0 if none.
+func (s *solver) freeLiteral(lits []int32, other int32) int32 {
+	for _, l := range lits {
+		if l != other && s.litValue(l) != -1 {
+			return l
+		}
+	}
+	return 0
 }
 
 // decide opens a level installing v (chosen by rule why); on a conflict it
@@ -194,17 +244,20 @@ func (s *solver) decide(v, why int32) (ok, backjumped bool) {
 			s.setUnsat(c)
 			return false, true
 		}
-		learnt, bj := s.analyze(c)
+		learnt, why, bj := s.analyze(c)
 		if trace != nil {
 			trace("conflict in rule %d %s, learnt %v, back to level %d", c, s.ruleString(c), s.litNames(learnt), bj)
 		}
 		s.backjump(bj)
 		id := int32(len(s.rules))
+		if len(s.learnt) == 0 {
+			s.firstLearnt = id
+		}
 		s.rules = append(s.rules, &rule{lits: learnt, kind: kindLearnt})
+		s.learnt = append(s.learnt, why)
 		s.armed.set(id)
 		if len(learnt) > 1 {
-			s.watches[litIndex(learnt[0])] = append(s.watches[litIndex(learnt[0])], id)
-			s.watches[litIndex(learnt[1])] = append(s.watches[litIndex(learnt[1])], id)
+			s.watch(id, learnt[0], s.highest(learnt[1:]))
 		}
 		s.assign(learnt[0], id)
 		c = s.propagate()
@@ -212,19 +265,35 @@ func (s *solver) decide(v, why int32) (ok, backjumped bool) {
 	return true, backjumped
 }
 
+// learntWhy is what a learnt rule was derived from: the rules resolved at
+// the conflict's level, in order, and the variables of level 0 they held
+// (whose reasons explain adds, as libsolv's analyze does at once).
+type learntWhy struct {
+	rules []int32
+	top   []int32
+}
+
 // analyze derives a first-UIP clause from conflict rule c; it returns the
-// clause (asserting literal first, then one of the highest other level)
-// and the level to jump back to.
-func (s *solver) analyze(c int32) ([]int32, int32) {
+// clause (asserting literal first, then the others in the order met, as
+// libsolv keeps them), what it was derived from and the level to jump
+// back to.
+func (s *solver) analyze(c int32) ([]int32, learntWhy, int32) {
 	seen := map[int32]bool{}
 	learnt := []int32{0}
+	var why learntWhy
 	counter := 0
 	var p int32
 	idx := len(s.trail) - 1
 	for {
+		why.rules = append(why.rules, c)
 		for _, q := range s.rules[c].lits {
 			v := abs(q)
-			if (p != 0 && q == p) || seen[v] || s.level[v] == 0 {
+			if (p != 0 && q == p) || seen[v] {
+				continue
+			}
+			if s.level[v] == 0 {
+				seen[v] = true
+				why.top = append(why.top, v)
 				continue
 			}
 			seen[v] = true
@@ -246,14 +315,19 @@ func (s *solver) analyze(c int32) ([]int32, int32) {
 		c = s.reason[abs(p)]
 	}
 	learnt[0] = -p
-	bj := int32(0)
-	for i := 1; i < len(learnt); i++ {
-		if l := s.level[abs(learnt[i])]; l > bj {
-			bj = l
-			learnt[1], learnt[i] = learnt[i], learnt[1]
+	return learnt, why, s.level[abs(s.highest(learnt[1:]))]
+}
+
+// highest returns the first of lits with the highest level (libsolv's
+// watch2onhighest), 0 for none.
+func (s *solver) highest(lits []int32) int32 {
+	best := int32(0)
+	for _, l := range lits {
+		if best == 0 || s.level[abs(l)] > s.level[abs(best)] {
+			best = l
 		}
 	}
-	return learnt, bj
+	return best
 }
 
 // backjump undoes every assignment above level lvl.

@@ -29,8 +29,11 @@ type Options struct {
 	// Priorities maps a RepoID to its dnf priority (lower wins); repositories
 	// not listed get DefaultPriority.
 	Priorities map[string]int
-	// Exclude drops packages whose name matches one of these globs, as dnf's
-	// excludepkgs does.
+	// Exclude keeps packages whose name matches one of these globs from
+	// being selected or installed, as dnf's excludepkgs does: like there,
+	// they still provide (libsolv's whatprovideswithdisabled), so that an
+	// explanation says "package X is filtered out by exclude filtering"
+	// rather than "nothing provides".
 	Exclude []string
 	// WeakDeps installs Recommends and Supplements (dnf's
 	// install_weak_deps); off by default.
@@ -60,14 +63,37 @@ type Result struct {
 	Packages []Chosen
 }
 
-// UnsolvableError reports a request that cannot be satisfied, one problem
-// per line in dnf's words.
+// UnsolvableError reports a request that cannot be satisfied: every
+// problem dnf would report, in dnf's words.
 type UnsolvableError struct {
-	Problems []string
+	Problems []Problem
 }
 
 func (e *UnsolvableError) Error() string {
-	return "solve: no solution: " + strings.Join(e.Problems, "; ")
+	return "solve: no solution:\n" + e.Text()
+}
+
+// Text lays the problems out as dnf prints them:
+//
+//	Problem 1: conflicting requests
+//	 - nothing provides libfoo.so.1()(64bit) needed by bar-1-1.x86_64
+//	Problem 2: ...
+//
+// ("Problem:" without a number when there is one).
+func (e *UnsolvableError) Text() string {
+	var b strings.Builder
+	for i, p := range e.Problems {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if len(e.Problems) == 1 {
+			b.WriteString(" Problem: ")
+		} else {
+			fmt.Fprintf(&b, " Problem %d: ", i+1)
+		}
+		b.WriteString(strings.Join(p, "\n  - "))
+	}
+	return b.String()
 }
 
 // Resolve picks the packages that satisfy req from universe.
@@ -88,7 +114,11 @@ func Resolve(ctx context.Context, universe []*repo.Package, req Request, opts Op
 		return nil, err
 	}
 	if !ok {
-		return nil, &UnsolvableError{Problems: s.explain()}
+		probs, err := s.explainAll()
+		if err != nil {
+			return nil, err
+		}
+		return nil, &UnsolvableError{Problems: probs}
 	}
 	return s.result(), nil
 }

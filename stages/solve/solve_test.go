@@ -2,7 +2,6 @@ package solve
 
 import (
 	"context"
-	"errors"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -21,22 +20,6 @@ func resolveNames(t *testing.T, u []*repo.Package, opts Options, specs ...string
 		names = append(names, NEVRA(p.Package))
 	}
 	return strings.Join(names, " "), nil
-}
-
-func TestExplainNothingProvides(t *testing.T) {
-	u := []*repo.Package{
-		mk("r", "bar", "1.2-3", "x86_64").req("baz").p,
-		mk("r", "baz", "1-1", "x86_64").req("libfoo.so.1()(64bit)").p,
-	}
-	_, err := resolveNames(t, u, Options{}, "bar")
-	var ue *UnsolvableError
-	if !errors.As(err, &ue) {
-		t.Fatalf("err = %v, want *UnsolvableError", err)
-	}
-	want := "nothing provides libfoo.so.1()(64bit) needed by baz-1-1.x86_64 needed by bar-1.2-3.x86_64 needed by request bar"
-	if len(ue.Problems) != 1 || ue.Problems[0] != want {
-		t.Errorf("problems = %q\nwant [%q]", ue.Problems, want)
-	}
 }
 
 func TestExplainConflict(t *testing.T) {

@@ -8,7 +8,9 @@
 //	DIR/sha256/<first 2 hex>/<64 hex>.verified   marker: "size mtime ctime inode" of the object when it was last hashed
 //	DIR/sha256/<first 2 hex>/.tmp-<64 hex>-*     an object being written (a Put or a download in progress)
 //
-// Objects enter the store only through a Temp: bytes are hashed while they
+// Objects enter the store only through a Temp (a temporary file its writer
+// holds an exclusive flock(2) on while it is open, see stages/cachelock):
+// bytes are hashed while they
 // are written, the file is fsynced, its hash compared with the expected sum,
 // an optional check run, and only then renamed into place (rename is atomic,
 // so readers never see a half-written object and two processes storing the
@@ -23,8 +25,14 @@
 //
 // Entry points: Open (the store), Store.Has, Store.Path, Store.Open,
 // Store.Check, Store.Put, Store.NewTemp (for resumable writers such as
-// stages/fetch), Store.GC.
+// stages/fetch), Store.RemoveLeftovers, Store.GC.
 //
-// Everything here is safe for concurrent use by many goroutines and many
-// processes; no locks are taken, all coordination is by atomic rename.
+// Reading and adding objects is safe for concurrent use by many goroutines
+// and many processes without any store-wide lock: coordination is by
+// atomic rename. RemoveLeftovers removes the temporary files of writers
+// that have ended (killed downloads) and keeps those of live ones, whose
+// lock is held; it is safe at any time. Only GC needs the store to itself,
+// since it removes objects that a concurrent run may be about to use; the
+// caller ensures that (disco holds the store's lock shared while it
+// fetches or builds, and exclusively for gc: stages.LockStore).
 package store

@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/disco-build/disco/stages/cachelock"
 )
 
 // Open returns the object with the given sum, opened for reading at offset
@@ -96,13 +98,12 @@ func (s *Store) writeMarker(sum string, fi os.FileInfo) {
 		return
 	}
 	dir := filepath.Dir(s.Path(sum))
-	f, err := os.CreateTemp(dir, tempPrefix+sum+"-*"+markerSuffix)
+	f, err := cachelock.CreateTemp(dir, tempPrefix+sum+"-*"+markerSuffix)
 	if err != nil {
 		return
 	}
-	_, werr := f.WriteString(text)
-	cerr := f.Close()
-	if werr != nil || cerr != nil || os.Rename(f.Name(), s.markerPath(sum)) != nil {
+	defer f.Close()
+	if _, err := f.WriteString(text); err != nil || os.Rename(f.Name(), s.markerPath(sum)) != nil {
 		os.Remove(f.Name())
 	}
 }

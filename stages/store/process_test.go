@@ -1,15 +1,81 @@
 package store
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
-const childEnv = "DISCO_STORE_TEST_CHILD"
+const (
+	childEnv     = "DISCO_STORE_TEST_CHILD"
+	childTempEnv = "DISCO_STORE_TEST_TEMP"
+)
+
+// TestChildTemp is the body of the child process of
+// TestLeftoversOfKilledProcess: it writes part of an object, says where,
+// and waits to be killed.
+func TestChildTemp(t *testing.T) {
+	dir := os.Getenv(childTempEnv)
+	if dir == "" {
+		return
+	}
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, sum := blob(42, 100_000)
+	tmp, err := s.NewTemp(sum)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp.Write(data[:50_000])
+	fmt.Println("temp", tmp.Path())
+	time.Sleep(time.Hour)
+}
+
+// TestLeftoversOfKilledProcess: the temporary file of a process killed
+// half way through writing an object is removed by RemoveLeftovers, that
+// of a live process (the same program, still running) is kept.
+func TestLeftoversOfKilledProcess(t *testing.T) {
+	s := mustOpen(t)
+	start := func() (*exec.Cmd, string) {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestChildTemp$", "-test.count=1")
+		cmd.Env = append(os.Environ(), childTempEnv+"="+s.Dir())
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+		line, err := bufio.NewReader(out).ReadString('\n')
+		if !strings.HasPrefix(line, "temp ") {
+			t.Fatalf("child: %q, %v", line, err)
+		}
+		return cmd, strings.TrimSpace(strings.TrimPrefix(line, "temp "))
+	}
+	killed, deadTemp := start()
+	_, liveTemp := start()
+	killed.Process.Signal(syscall.SIGKILL)
+	killed.Wait()
+	removed, n, err := s.RemoveLeftovers()
+	if err != nil || removed != 1 || n != 50_000 {
+		t.Fatalf("RemoveLeftovers = %d, %d, %v; want the killed writer's file (50000 bytes)", removed, n, err)
+	}
+	if _, err := os.Lstat(deadTemp); !os.IsNotExist(err) {
+		t.Errorf("%s of the killed process is still there", deadTemp)
+	}
+	if _, err := os.Lstat(liveTemp); err != nil {
+		t.Errorf("%s of the live process was removed: %v", liveTemp, err)
+	}
+}
 
 // TestChildPut is the body of the child processes of TestTwoProcesses; it
 // does nothing when run normally.

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 )
 
 // VerifyMode says how much Store.Open trusts an object it stored earlier.
@@ -23,10 +22,8 @@ const (
 
 // Store is a content-addressed store rooted at a directory.
 type Store struct {
-	dir        string
-	verify     VerifyMode
-	now        func() time.Time
-	tempMaxAge time.Duration
+	dir    string
+	verify VerifyMode
 }
 
 // Option configures a Store.
@@ -35,16 +32,9 @@ type Option func(*Store)
 // WithVerify sets how Open verifies objects (default VerifyMarker).
 func WithVerify(m VerifyMode) Option { return func(s *Store) { s.verify = m } }
 
-// WithClock sets the clock GC uses to age temporary files (default time.Now).
-func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
-
-// WithTempMaxAge sets how old a temporary file must be before GC removes it
-// (default 24 hours); younger ones may belong to a running download.
-func WithTempMaxAge(d time.Duration) Option { return func(s *Store) { s.tempMaxAge = d } }
-
 // Open opens (creating if needed) the store rooted at dir.
 func Open(dir string, opts ...Option) (*Store, error) {
-	s := &Store{dir: dir, verify: VerifyMarker, now: time.Now, tempMaxAge: 24 * time.Hour}
+	s := &Store{dir: dir, verify: VerifyMarker}
 	for _, o := range opts {
 		o(s)
 	}

@@ -216,17 +216,13 @@ func TestMarkerTrust(t *testing.T) {
 }
 
 func TestGC(t *testing.T) {
-	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
-	s := mustOpen(t, WithClock(func() time.Time { return now }), WithTempMaxAge(time.Hour))
+	s := mustOpen(t)
 	keepData, keepSum := blob(8, 3000)
 	dropData, dropSum := blob(9, 4000)
 	s.Put(keepSum, bytes.NewReader(keepData))
 	s.Put(dropSum, bytes.NewReader(dropData))
-	oldTmp, _ := s.NewTemp(keepSum)
-	oldTmp.Write(make([]byte, 500))
-	os.Chtimes(oldTmp.Path(), now.Add(-2*time.Hour), now.Add(-2*time.Hour))
-	newTmp, _ := s.NewTemp(dropSum)
-	os.Chtimes(newTmp.Path(), now.Add(-30*time.Minute), now.Add(-30*time.Minute))
+	live, _ := s.NewTemp(keepSum)
+	live.Write(make([]byte, 500))
 	_, orphan := blob(10, 1)
 	orphanMarker := filepath.Join(s.Dir(), "sha256", orphan[:2], orphan+markerSuffix)
 	os.MkdirAll(filepath.Dir(orphanMarker), 0o755)
@@ -235,12 +231,12 @@ func TestGC(t *testing.T) {
 	os.WriteFile(stranger, []byte("x"), 0o644)
 
 	removed, n, err := s.GC(map[string]bool{keepSum: true})
-	if err != nil || removed != 2 || n != 4500 {
-		t.Fatalf("GC = %d, %d, %v; want 2 files, 4500 bytes", removed, n, err)
+	if err != nil || removed != 1 || n != 4000 {
+		t.Fatalf("GC = %d, %d, %v; want 1 file, 4000 bytes", removed, n, err)
 	}
 	for path, want := range map[string]bool{
-		s.Path(keepSum): true, s.markerPath(keepSum): true, newTmp.Path(): true, stranger: true,
-		s.Path(dropSum): false, s.markerPath(dropSum): false, oldTmp.Path(): false, orphanMarker: false,
+		s.Path(keepSum): true, s.markerPath(keepSum): true, live.Path(): true, stranger: true,
+		s.Path(dropSum): false, s.markerPath(dropSum): false, orphanMarker: false,
 	} {
 		if _, err := os.Lstat(path); (err == nil) != want {
 			t.Errorf("%s: present=%v, want %v", path, err == nil, want)
@@ -248,6 +244,36 @@ func TestGC(t *testing.T) {
 	}
 	if err := s.Check(keepSum); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// RemoveLeftovers removes the temporary files of writers that are gone
+// (here: closed without removing, as a killed process leaves them; the
+// test with a real killed process is TestLeftoversOfKilledProcess) and
+// keeps those of live writers, whatever their age.
+func TestRemoveLeftovers(t *testing.T) {
+	s := mustOpen(t)
+	data, sum := blob(11, 3000)
+	live, _ := s.NewTemp(sum)
+	live.Write(data[:1000])
+	dead, _ := s.NewTemp(sum)
+	dead.Write(data[:700])
+	dead.f.Close() // its lock goes with the descriptor, as when a writer dies
+	old := time.Now().Add(-48 * time.Hour)
+	os.Chtimes(live.Path(), old, old)
+	removed, n, err := s.RemoveLeftovers()
+	if err != nil || removed != 1 || n != 700 {
+		t.Fatalf("RemoveLeftovers = %d, %d, %v; want 1 file, 700 bytes", removed, n, err)
+	}
+	if _, err := os.Lstat(dead.Path()); !os.IsNotExist(err) {
+		t.Errorf("a dead writer's temporary file is still there")
+	}
+	live.Write(data[1000:])
+	if err := live.Commit(nil); err != nil {
+		t.Fatalf("the live writer lost its temporary file: %v", err)
+	}
+	if e := entries(t, s); len(e) != 2 {
+		t.Errorf("store holds %q, want the object and its marker", e)
 	}
 }
 

@@ -9,10 +9,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/disco-build/disco/stages/cachelock"
 )
 
 // Temp is an object being written: a temporary file in the object's own
-// directory plus a running SHA-256 of what was written. A download can be
+// directory, locked while it is open (stages/cachelock, so RemoveLeftovers
+// can tell it from a killed writer's), plus a running SHA-256 of what was
+// written. A download can be
 // resumed by writing more bytes to the same Temp; Reset starts over.
 // A Temp is not safe for concurrent use.
 type Temp struct {
@@ -34,7 +38,7 @@ func (s *Store) NewTemp(sum string) (*Temp, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	f, err := os.CreateTemp(dir, tempPrefix+sum+"-*")
+	f, err := cachelock.CreateTemp(dir, tempPrefix+sum+"-*")
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
@@ -77,8 +81,8 @@ func (t *Temp) Abort() {
 		return
 	}
 	t.done = true
+	os.Remove(t.f.Name()) // before Close drops its lock
 	t.f.Close()
-	os.Remove(t.f.Name())
 }
 
 // Sum returns the SHA-256 of the bytes written so far, in hex.

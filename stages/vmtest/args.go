@@ -6,10 +6,11 @@ import (
 )
 
 // host is what Run settles before building the command line: the
-// accelerator, the firmware and its variable store copy, and the monitor
-// socket (empty: none).
+// accelerator and CPU model, the firmware and its variable store copy,
+// and the monitor socket (empty: none).
 type host struct {
 	accel    string
+	cpu      string
 	firmware Firmware
 	vars     string
 	monitor  string
@@ -27,8 +28,8 @@ func qemuArgs(o Options, h host) []string {
 	}
 	a := []string{"-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
 		"-machine", "q35", "-accel", h.accel}
-	if h.accel == "kvm" {
-		a = append(a, "-cpu", "host")
+	if h.cpu != "" {
+		a = append(a, "-cpu", h.cpu)
 	}
 	a = append(a, "-smp", strconv.Itoa(cpus), "-m", strconv.Itoa(mem), "-serial", "stdio")
 	if h.monitor != "" {

@@ -9,9 +9,9 @@ import (
 
 func TestQEMUArgsUEFI(t *testing.T) {
 	o := Options{Kind: UEFI, Disk: "/c/prod/web/disk.raw", Expect: "x", Timeout: time.Minute}
-	h := host{accel: "tcg", firmware: Firmware{Code: "/fw/CODE.fd", Vars: "/fw/VARS.fd"},
+	h := host{accel: "tcg", cpu: "max", firmware: Firmware{Code: "/fw/CODE.fd", Vars: "/fw/VARS.fd"},
 		vars: "/tmp/v/OVMF_VARS.fd", monitor: "/tmp/v/monitor.sock"}
-	want := "-nodefaults -no-user-config -display none -no-reboot -machine q35 -accel tcg -smp 1 -m 1024 -serial stdio " +
+	want := "-nodefaults -no-user-config -display none -no-reboot -machine q35 -accel tcg -cpu max -smp 1 -m 1024 -serial stdio " +
 		"-monitor unix:/tmp/v/monitor.sock,server=on,wait=off " +
 		"-drive if=pflash,format=raw,unit=0,readonly=on,file=/fw/CODE.fd " +
 		"-drive if=pflash,format=raw,unit=1,file=/tmp/v/OVMF_VARS.fd " +
@@ -20,11 +20,11 @@ func TestQEMUArgsUEFI(t *testing.T) {
 		t.Errorf("argv:\n got %s\nwant %s", got, want)
 	}
 
-	// KVM takes the host's CPU; a combined firmware image is a -bios;
+	// TCG emulates the most capable CPU it can, KVM takes the host's; a combined firmware image is a -bios;
 	// hardware sets CPUs, memory and a restricted user network; commas
 	// in paths are doubled.
 	o.CPUs, o.MemoryMiB, o.NIC, o.Disk = 2, 2048, "vmxnet3", "/c/a,b/disk.raw"
-	h = host{accel: "kvm", firmware: Firmware{Code: "/usr/share/qemu/OVMF.fd"}}
+	h = host{accel: "kvm", cpu: "host", firmware: Firmware{Code: "/usr/share/qemu/OVMF.fd"}}
 	want = "-nodefaults -no-user-config -display none -no-reboot -machine q35 -accel kvm -cpu host -smp 2 -m 2048 -serial stdio " +
 		"-bios /usr/share/qemu/OVMF.fd -drive file=/c/a,,b/disk.raw,if=virtio,format=raw,snapshot=on " +
 		"-nic user,model=vmxnet3,restrict=on"
@@ -36,9 +36,9 @@ func TestQEMUArgsUEFI(t *testing.T) {
 func TestQEMUArgsAppliance(t *testing.T) {
 	o := Options{Kind: Appliance, Kernel: "/a/vmlinuz", Initrd: "/a/initrd.img", Root: "/a/root.img",
 		Cmdline: "root=/dev/vda ro console=ttyS0", Expect: "x", Timeout: time.Minute, MemoryMiB: 512, NIC: "virtio"}
-	h := host{accel: "tcg", monitor: "/tmp/m.sock"}
+	h := host{accel: "tcg", cpu: "max", monitor: "/tmp/m.sock"}
 	want := []string{"-nodefaults", "-no-user-config", "-display", "none", "-no-reboot", "-machine", "q35",
-		"-accel", "tcg", "-smp", "1", "-m", "512", "-serial", "stdio",
+		"-accel", "tcg", "-cpu", "max", "-smp", "1", "-m", "512", "-serial", "stdio",
 		"-monitor", "unix:/tmp/m.sock,server=on,wait=off",
 		"-kernel", "/a/vmlinuz", "-initrd", "/a/initrd.img", "-append", "root=/dev/vda ro console=ttyS0",
 		"-drive", "file=/a/root.img,if=virtio,format=raw,snapshot=on", "-nic", "user,model=virtio-net-pci,restrict=on"}

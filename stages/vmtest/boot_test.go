@@ -55,7 +55,7 @@ func appliance(t *testing.T, expect string, timeout time.Duration, extra string)
 	}
 	return vmtest.Options{Kind: vmtest.Appliance, Kernel: f.kernel, Initrd: f.initrd, Root: f.root,
 		Cmdline: "root=/dev/vda rootfstype=ext4 ro console=ttyS0 panic=-1 " + extra,
-		Expect:  expect, Timeout: timeout, MemoryMiB: 512, Grace: time.Second}
+		Expect:  expect, Timeout: timeout, MemoryMiB: 512, Grace: time.Second, Accel: testtool.Accel(t)}
 }
 
 // TestBootAppliance boots the appliance to its marker; the guest sleeps
@@ -74,7 +74,7 @@ func TestBootAppliance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(res.Line, marker+" on ") || res.Seconds <= 0 || res.Accel != vmtest.DetectAccel() {
+	if !strings.HasPrefix(res.Line, marker+" on ") || res.Seconds <= 0 || res.Accel != o.Accel {
 		t.Errorf("result: line %q, %.1f s, accel %q", res.Line, res.Seconds, res.Accel)
 	}
 	log, err := os.ReadFile(o.ConsoleLog)
@@ -118,10 +118,18 @@ func TestBootApplianceFailures(t *testing.T) {
 		t.Errorf("the console log is not kept on failure:\n%s", log)
 	}
 
+	// The time runs out: with the console's tail, or, when the kernel
+	// has not written yet (under tcg it takes longer than 3 s), as a
+	// silent guest.
 	o = appliance(t, "disco-marker: something else", 3*time.Second, "")
 	_, err = vmtest.Run(context.Background(), o)
-	if !errors.As(err, &be) || !strings.HasPrefix(be.Reason, `no console line contained "disco-marker: something else" within 3s (`) {
-		t.Fatalf("timeout: %v", err)
+	be = nil
+	want := `no console line contained "disco-marker: something else" within 3s (` + o.Accel + ")"
+	if errors.As(err, &be) && len(be.Tail) == 0 && be.Silent {
+		want = "no console output for 3 s (" + o.Accel + "); the firmware or the kernel may be hung"
+	}
+	if be == nil || !strings.HasPrefix(be.Reason, want) {
+		t.Fatalf("timeout: %v, want %q", err, want)
 	}
 }
 
@@ -147,7 +155,7 @@ func TestBootUEFI(t *testing.T) {
 	dir := t.TempDir()
 	efi := systemdBoot(t, dir)
 	o := vmtest.Options{Kind: vmtest.UEFI, Disk: uefiDisk(t, dir, efi, base.Kernel, base.Initrd, fixture.busybox),
-		Expect: marker, Timeout: 3 * time.Minute, MemoryMiB: 512, Grace: time.Second}
+		Expect: marker, Timeout: 3 * time.Minute, MemoryMiB: 512, Grace: time.Second, Accel: base.Accel}
 	res, err := vmtest.Run(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
@@ -156,4 +164,41 @@ func TestBootUEFI(t *testing.T) {
 		t.Errorf("line %q", res.Line)
 	}
 	t.Logf("UEFI: marker after %.1f s (%s)", res.Seconds, res.Accel)
+}
+
+// TestBootSilentFirmware: a firmware that spins without printing (a jump
+// to itself at the reset vector) is reported as hung once the console has
+// stayed empty for Options.Silence, long before the timeout; with a
+// timeout shorter than that, at the timeout, in the same words.
+func TestBootSilentFirmware(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs qemu")
+	}
+	testtool.Need(t, vmtest.DefaultQEMU)
+	dir := t.TempDir()
+	fw, disk := filepath.Join(dir, "spin.fd"), filepath.Join(dir, "disk.raw")
+	img := make([]byte, 64<<10)
+	copy(img[len(img)-16:], []byte{0xeb, 0xfe}) // jmp $
+	if err := os.WriteFile(fw, img, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(disk, make([]byte, 1<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	accel := testtool.Accel(t)
+	o := vmtest.Options{Kind: vmtest.UEFI, Disk: disk, Firmware: vmtest.Firmware{Code: fw}, Expect: "never",
+		Timeout: time.Minute, Silence: 2 * time.Second, Accel: accel, MemoryMiB: 64}
+	for _, want := range []string{"no console output for 2 s (" + accel + "); the firmware may be hung",
+		"no console output for 1 s (" + accel + "); the firmware may be hung"} {
+		start := time.Now()
+		res, err := vmtest.Run(context.Background(), o)
+		var be *vmtest.BootError
+		if !errors.As(err, &be) || !be.Silent || be.Reason != want || err.Error() != want || len(be.Tail) != 0 {
+			t.Fatalf("got %v, want %q", err, want)
+		}
+		if took := time.Since(start); took > 20*time.Second || res.Seconds < 1 {
+			t.Errorf("reported after %v (%.1f s from qemu's start)", took, res.Seconds)
+		}
+		o.Timeout, o.Silence = time.Second, 0 // DefaultSilence is longer
+	}
 }

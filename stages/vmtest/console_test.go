@@ -120,9 +120,10 @@ func TestReadPrompt(t *testing.T) {
 	matched := make(chan match, 1)
 	done := make(chan struct{})
 	start := time.Now()
+	out := &output{spoke: make(chan struct{})}
 	go func() {
 		defer close(done)
-		read(r, c, start, matched)
+		read(r, c, start, matched, out)
 	}()
 	w.Write([]byte("Debian GNU/Linux 12 web ttyS0\n\nweb log"))
 	time.Sleep(50 * time.Millisecond)
@@ -135,5 +136,13 @@ func TestReadPrompt(t *testing.T) {
 	<-done
 	if got := c.lastLines(); !slices.Equal(got, []string{"Debian GNU/Linux 12 web ttyS0", "", "web login: "}) {
 		t.Errorf("tail %q", got)
+	}
+	select {
+	case <-out.spoke:
+	default:
+		t.Error("the first output was not signalled")
+	}
+	if out.last < 50*time.Millisecond || out.last > time.Since(start) {
+		t.Errorf("last output after %v, want the time of the second write", out.last)
 	}
 }

@@ -6,9 +6,16 @@
 //     appliance's kernel, initrd, root image and command line), streams
 //     the console, and returns a Result once a console line contains
 //     Options.Expect, or a *BootError with the last console lines when
-//     the time runs out or qemu exits first.
-//   - FindFirmware locates OVMF on the host; DetectAccel says whether KVM
-//     is usable ("kvm") or qemu must emulate ("tcg").
+//     the time runs out, the console stays empty too long (a hung
+//     firmware) or qemu exits first.
+//   - ChooseAccel settles the accelerator: KVM when a probe guest (a
+//     512-byte firmware, probe/probe.s, that goes through real, protected
+//     and long mode, x87, SSE and a short loop) runs to its end under
+//     qemu with KVM, else TCG (qemu's emulator) and why. A /dev/kvm that
+//     opens is not enough: on nested (PVM) hosts qemu aborts setting an
+//     MSR with -cpu host, or the firmware stops at its first x87
+//     instruction.
+//   - FindFirmware locates OVMF on the host.
 //
 // The built images are never modified: disks are attached with
 // snapshot=on and the OVMF variable store is a temporary copy. The guest

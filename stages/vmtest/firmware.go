@@ -66,14 +66,3 @@ func copyVars(fw Firmware, dir string) (string, error) {
 	}
 	return path, nil
 }
-
-// DetectAccel returns "kvm" when /dev/kvm can be opened for reading and
-// writing, else "tcg" (qemu's emulator, several times slower).
-func DetectAccel() string {
-	f, err := os.OpenFile("/dev/kvm", os.O_RDWR, 0)
-	if err != nil {
-		return "tcg"
-	}
-	f.Close()
-	return "kvm"
-}

@@ -35,6 +35,7 @@ const (
 	DefaultCPUs      = 1
 	DefaultMemoryMiB = 1024
 	DefaultGrace     = 5 * time.Second
+	DefaultSilence   = 60 * time.Second
 	DefaultQEMU      = "qemu-system-x86_64"
 )
 
@@ -59,8 +60,13 @@ type Options struct {
 
 	Firmware Firmware      // UEFI; zero: FindFirmware
 	QEMU     string        // the qemu binary; "": DefaultQEMU from PATH
-	Accel    string        // "kvm" or "tcg"; "": DetectAccel
+	Accel    string        // "kvm" or "tcg", as ChooseAccel settled it; "" or "auto": ChooseAccel's auto choice
 	Grace    time.Duration // how long the guest may take to power off after the line; 0: DefaultGrace
+
+	// Silence is how long the console may stay empty from qemu's start
+	// before the boot fails as hung (firmware prints within seconds);
+	// 0: DefaultSilence; negative: only Timeout applies.
+	Silence time.Duration
 
 	Console    io.Writer // when set, gets the console live (no carriage returns)
 	ConsoleLog string    // when set, the whole console is written to this file
@@ -94,9 +100,9 @@ func (o *Options) check() error {
 		errs = append(errs, fmt.Errorf("nic %q: want e1000, vmxnet3, virtio or none", o.NIC))
 	}
 	switch o.Accel {
-	case "", "kvm", "tcg":
+	case "", AccelAuto, AccelKVM, AccelTCG:
 	default:
-		errs = append(errs, fmt.Errorf("accel %q: want kvm or tcg", o.Accel))
+		errs = append(errs, fmt.Errorf("accel %q: want auto, kvm or tcg", o.Accel))
 	}
 	return errors.Join(errs...)
 }

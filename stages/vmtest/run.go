@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/disco-build/disco/stages/cachelock"
 )
 
 // Result is a boot that showed the expected line, or, returned beside a
@@ -26,14 +28,19 @@ type Result struct {
 }
 
 // BootError is a boot that did not show the expected line: the time ran
-// out, or qemu exited first.
+// out, the console stayed empty for Options.Silence, or qemu exited
+// first.
 type BootError struct {
 	Reason string   // what happened, one line
 	Tail   []string // the last console lines
+	Silent bool     // nothing came on the console (the reason says so)
 }
 
 func (e *BootError) Error() string {
 	if len(e.Tail) == 0 {
+		if e.Silent {
+			return e.Reason
+		}
 		return e.Reason + "; the console stayed empty"
 	}
 	return e.Reason + "; last console lines:\n  | " + strings.Join(e.Tail, "\n  | ")
@@ -61,7 +68,19 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		return nil, fmt.Errorf("vmtest: %w", err)
 	}
 	defer os.RemoveAll(tmp)
-	h := host{accel: cmp.Or(o.Accel, DetectAccel())}
+	h := host{accel: o.Accel}
+	switch h.accel {
+	case AccelKVM:
+		h.cpu = KVMCPU
+	case AccelTCG:
+		h.cpu = TCGCPU
+	default:
+		a, err := ChooseAccel(ctx, AccelQuery{QEMU: qemu})
+		if err != nil {
+			return nil, fmt.Errorf("vmtest: %w", err)
+		}
+		h.accel, h.cpu = a.Name, a.CPU
+	}
 	if o.Kind == UEFI {
 		if h.firmware = o.Firmware; h.firmware.Code == "" {
 			if h.firmware, err = FindFirmware(); err != nil {
@@ -103,9 +122,18 @@ type match struct {
 	line  string
 }
 
+// output is what the console reader tells boot: when the first bytes
+// came (spoke is closed then), and, once the reader is done, when the
+// last ones did.
+type output struct {
+	spoke chan struct{}
+	last  time.Duration
+}
+
 // boot runs qemu with the console on a pipe until the line comes, the
-// time runs out, qemu exits or ctx is done; it always waits for qemu to be
-// gone and the console to be read to its end.
+// time runs out, the console stays empty too long, qemu exits or ctx is
+// done; it always waits for qemu to be gone and the console to be read to
+// its end.
 func boot(ctx context.Context, res *Result, o Options, monitor string, con *console) error {
 	r, w, err := os.Pipe()
 	if err != nil {
@@ -125,9 +153,10 @@ func boot(ctx context.Context, res *Result, o Options, monitor string, con *cons
 	}
 	matched := make(chan match, 1)
 	readDone := make(chan struct{})
+	out := &output{spoke: make(chan struct{})}
 	go func() {
 		defer close(readDone)
-		read(r, con, start, matched)
+		read(r, con, start, matched, out)
 	}()
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
@@ -137,43 +166,88 @@ func boot(ctx context.Context, res *Result, o Options, monitor string, con *cons
 	}
 	timer := time.NewTimer(o.Timeout)
 	defer timer.Stop()
-	var fail string
-	select {
-	case m := <-matched:
-		res.Seconds, res.Line = m.after.Seconds(), m.line
-		stop(monitor, cmp.Or(o.Grace, DefaultGrace), exited, kill)
-	case werr := <-exited:
-		<-readDone
+	var silence <-chan time.Time
+	if lim := cmp.Or(o.Silence, DefaultSilence); lim > 0 && lim < o.Timeout {
+		t := time.NewTimer(lim)
+		defer t.Stop()
+		silence = t.C
+	}
+	spoke := out.spoke
+	for {
 		select {
+		case <-spoke:
+			spoke, silence = nil, nil
+			continue
 		case m := <-matched:
 			res.Seconds, res.Line = m.after.Seconds(), m.line
+			stop(monitor, cmp.Or(o.Grace, DefaultGrace), exited, kill)
+			<-readDone
 			return nil
-		default:
+		case werr := <-exited:
+			<-readDone
+			select {
+			case m := <-matched:
+				res.Seconds, res.Line = m.after.Seconds(), m.line
+				return nil
+			default:
+			}
+			res.Seconds = time.Since(start).Seconds()
+			return &BootError{Reason: exitReason(werr, res.Seconds, o.Expect, stderr.String()), Tail: con.lastLines()}
+		case <-silence:
+			res.Seconds = time.Since(start).Seconds()
+			kill()
+			<-readDone
+			return hungError(cmp.Or(o.Silence, DefaultSilence), res.Accel, o.Kind)
+		case <-timer.C:
+			res.Seconds = time.Since(start).Seconds()
+			kill()
+			<-readDone
+			return timeoutError(o, res, out.last, con.lastLines())
+		case <-ctx.Done():
+			res.Seconds = time.Since(start).Seconds()
+			kill()
+			<-readDone
+			return fmt.Errorf("vmtest: %w", ctx.Err())
 		}
-		res.Seconds = time.Since(start).Seconds()
-		how := "qemu exited (the guest powered off or rebooted)"
-		if werr != nil {
-			how = fmt.Sprintf("qemu exited (%v)", werr)
-		}
-		fail = fmt.Sprintf("%s after %.1f s, before a console line contained %q", how, res.Seconds, o.Expect)
-		if s := strings.TrimSpace(stderr.String()); s != "" {
-			fail += ": " + strings.ReplaceAll(s, "\n", "; ")
-		}
-	case <-timer.C:
-		res.Seconds = time.Since(start).Seconds()
-		kill()
-		fail = fmt.Sprintf("no console line contained %q within %s (%s)", o.Expect, o.Timeout, res.Accel)
-	case <-ctx.Done():
-		res.Seconds = time.Since(start).Seconds()
-		kill()
-		<-readDone
-		return fmt.Errorf("vmtest: %w", ctx.Err())
 	}
-	<-readDone
-	if fail != "" {
-		return &BootError{Reason: fail, Tail: con.lastLines()}
+}
+
+// exitReason says that qemu exited before the line came, and how.
+func exitReason(werr error, secs float64, expect, stderr string) string {
+	how := "qemu exited (the guest powered off or rebooted)"
+	if werr != nil {
+		how = fmt.Sprintf("qemu exited (%v)", werr)
 	}
-	return nil
+	fail := fmt.Sprintf("%s after %.1f s, before a console line contained %q", how, secs, expect)
+	if s := strings.TrimSpace(stderr); s != "" {
+		fail += ": " + strings.ReplaceAll(s, "\n", "; ")
+	}
+	return fail
+}
+
+// hungError says that the console stayed empty for d: under OVMF the
+// firmware prints within seconds, so it has most likely hung; an
+// appliance's kernel with "quiet" prints nothing until its init does.
+func hungError(d time.Duration, accel string, kind Kind) *BootError {
+	what := "the firmware may be hung"
+	if kind == Appliance {
+		what = "the firmware or the kernel may be hung"
+	}
+	return &BootError{Reason: fmt.Sprintf("no console output for %g s (%s); %s", d.Seconds(), accel, what), Silent: true}
+}
+
+// timeoutError says that the time ran out: as a hung guest if the console
+// stayed empty, else with how long it had been quiet when that was half
+// the time or more (last: when the last output came).
+func timeoutError(o Options, res *Result, last time.Duration, tail []string) *BootError {
+	if last == 0 {
+		return hungError(o.Timeout, res.Accel, o.Kind)
+	}
+	reason := fmt.Sprintf("no console line contained %q within %s (%s)", o.Expect, o.Timeout, res.Accel)
+	if quiet := time.Duration(res.Seconds*float64(time.Second)) - last; quiet >= o.Timeout/2 {
+		reason += fmt.Sprintf("; no console output for the last %.1f s", quiet.Seconds())
+	}
+	return &BootError{Reason: reason, Tail: tail}
 }
 
 // promptWait is how long an unfinished console line holding the text may
@@ -181,13 +255,18 @@ func boot(ctx context.Context, res *Result, o Options, monitor string, con *cons
 const promptWait = 300 * time.Millisecond
 
 // read feeds the console from r until the end, sending the first match
-// with the time since start at which its text showed.
-func read(r *os.File, con *console, start time.Time, matched chan<- match) {
+// with the time since start at which its text showed, and noting in out
+// when output came.
+func read(r *os.File, con *console, start time.Time, matched chan<- match, out *output) {
 	buf := make([]byte, 32<<10)
 	var seen time.Duration // when the pending line's text showed
 	for {
 		n, err := r.Read(buf)
 		if n > 0 {
+			if out.last == 0 {
+				close(out.spoke)
+			}
+			out.last = time.Since(start)
 			was := con.pending()
 			if con.write(buf[:n]) {
 				matched <- match{cmp.Or(seen, time.Since(start)), con.line}
@@ -291,7 +370,9 @@ func newLogFile(path string) (*logFile, error) {
 	if path == "" {
 		return nil, nil
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	// Named and locked as disco's other temporary files, so that a build
+	// of the machine cleans it up only when this run is gone.
+	f, err := cachelock.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return nil, err
 	}
@@ -300,12 +381,12 @@ func newLogFile(path string) (*logFile, error) {
 
 // commit renames the log into place, unless writing it failed (werr).
 func (l *logFile) commit(werr error) error {
-	err := errors.Join(werr, l.f.Chmod(0o644), l.f.Close())
+	err := errors.Join(werr, l.f.Chmod(0o644))
 	if err == nil {
 		err = os.Rename(l.f.Name(), l.path)
 	}
 	if err != nil {
 		os.Remove(l.f.Name())
 	}
-	return err
+	return errors.Join(err, l.f.Close())
 }
