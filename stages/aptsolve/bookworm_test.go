@@ -1,6 +1,7 @@
 package aptsolve_test
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -28,7 +29,6 @@ type bookworm struct {
 var (
 	bookwormOnce sync.Once
 	bookwormW    *bookworm
-	bookwormSkip string
 )
 
 // loadBookworm opens bookworm once per test binary.
@@ -45,7 +45,7 @@ func loadBookworm(t *testing.T) *bookworm {
 		if err != nil {
 			t.Fatal(err)
 		}
-		dir := fileMirror(t, s, f)
+		dir := fileMirrorOf(t, s, f, "bookworm")
 		root := newPersistentAptRoot(t, "deb [signed-by="+debmirror.Keyring+" arch=amd64] file://"+dir+" bookworm main\n")
 		w := &world{u: u, root: root}
 		if out, err := w.apt("apt-get", "update"); err != nil {
@@ -104,9 +104,9 @@ func newPersistentAptRoot(t *testing.T, sources string) *debtest.AptRoot {
 	return &debtest.AptRoot{Dir: dir, Env: []string{"APT_CONFIG=" + filepath.Join(dir, "apt.conf"), "PATH=/usr/bin:/bin:/usr/sbin:/sbin", "LC_ALL=C"}}
 }
 
-// fileMirror lays out the suite's InRelease and its main amd64 index as a
-// file:// archive apt can update from.
-func fileMirror(t *testing.T, s *apt.Suite, f *apt.StoreFetcher) string {
+// fileMirrorOf lays out the suite's InRelease and its main amd64 index as
+// a file:// archive apt can update from.
+func fileMirrorOf(t *testing.T, s *apt.Suite, f *apt.StoreFetcher, suite string) string {
 	dir := longTempDir(t)
 	raw, err := f.Get(t.Context(), s.Base, s.File)
 	if err != nil {
@@ -118,13 +118,16 @@ func fileMirror(t *testing.T, s *apt.Suite, f *apt.StoreFetcher) string {
 	}
 	stored := f.Store.Path(idx[0].Info.SHA256)
 	for name, target := range map[string]string{
-		filepath.Join("dists/bookworm", idx[0].Path):                                         stored,
-		filepath.Join("dists/bookworm/main/binary-amd64/by-hash/SHA256", idx[0].Info.SHA256): stored,
+		filepath.Join("dists", suite, idx[0].Path):                                            stored,
+		filepath.Join("dists", suite, "main/binary-amd64/by-hash/SHA256", idx[0].Info.SHA256): stored,
 	} {
 		os.MkdirAll(filepath.Join(dir, filepath.Dir(name)), 0o755)
 		if err := os.Symlink(target, filepath.Join(dir, name)); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "dists", suite), 0o755); err != nil {
+		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, s.File), raw, 0o644); err != nil {
 		t.Fatal(err)
@@ -194,9 +197,16 @@ func TestBookwormServerSets(t *testing.T) {
 			t.Errorf("%s: apt fails: %s", j.name, want[i].failure)
 		}
 		checkInstallable(t, j.name, pkgs)
+		again, err := aptsolve.Resolve(b.u, sets[j.name], aptsolve.Options{Recommends: j.rec})
+		if err != nil || fmt.Sprintf("%+v", again) != fmt.Sprintf("%+v", pkgs) {
+			t.Errorf("%s: a second resolve differs (%v)", j.name, err)
+		}
 		t.Logf("%s (recommends %v): the same %d packages", j.name, j.rec, len(got.set))
 	}
 }
+
+// The random bookworm requests: single packages, and groups of three.
+const bookwormSingles, bookwormTriples = 120, 30
 
 // TestBookwormRandom resolves requests drawn with a fixed seed from all
 // of bookworm's packages: single packages without Recommends, and groups
@@ -216,10 +226,10 @@ func TestBookwormRandom(t *testing.T) {
 	slices.Sort(names)
 	r := rand.New(rand.NewPCG(14, 63000))
 	var requests []request
-	for range 120 {
+	for range bookwormSingles {
 		requests = append(requests, request{names: []string{names[r.IntN(len(names))]}})
 	}
-	for i := range 30 {
+	for i := range bookwormTriples {
 		requests = append(requests, request{names: []string{names[r.IntN(len(names))], names[r.IntN(len(names))], names[r.IntN(len(names))]},
 			recommends: i%2 == 1})
 	}

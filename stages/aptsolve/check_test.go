@@ -30,7 +30,57 @@ func checkInstallable(t *testing.T, what string, pkgs []aptsolve.Package) {
 	for _, p := range installProblems(pkgs) {
 		t.Errorf("%s: %s", what, p)
 	}
+	for _, p := range reasonProblems(pkgs) {
+		t.Errorf("%s: %s", what, p)
+	}
 	doseCheck(t, what, pkgs)
+}
+
+// reasonProblems checks each package's Reason: a package pulled in by
+// another names one in the set, and a dependency of it that the package
+// (or one of its provides) appears in.
+func reasonProblems(pkgs []aptsolve.Package) []string {
+	var problems []string
+	in := map[string]aptsolve.Package{}
+	for _, p := range pkgs {
+		in[p.Name] = p
+	}
+	for _, p := range pkgs {
+		r := p.Reason
+		switch r.Kind {
+		case "requested", "resolver":
+			continue
+		case "Depends", "Pre-Depends", "Recommends":
+		default:
+			problems = append(problems, fmt.Sprintf("%s: reason %q", p, r))
+			continue
+		}
+		by, ok := in[r.By]
+		if !ok {
+			problems = append(problems, fmt.Sprintf("%s: pulled in by %s, which is not installed", p, r.By))
+			continue
+		}
+		names := []string{p.Name}
+		for _, pr := range p.Record.Provides {
+			names = append(names, pr.Name)
+		}
+		rels := map[string][]debver.Alternatives{"Depends": by.Record.Depends, "Pre-Depends": by.Record.PreDepends, "Recommends": by.Record.Recommends}[r.Kind]
+		found := false
+		for _, alts := range rels {
+			if alts.String() != r.Relation {
+				continue
+			}
+			for _, rel := range alts {
+				for _, n := range names {
+					found = found || rel.Name == n
+				}
+			}
+		}
+		if !found {
+			problems = append(problems, fmt.Sprintf("%s: reason %q: no such dependency of %s leads to it", p, r, by))
+		}
+	}
+	return problems
 }
 
 // doseCheck runs dose-debcheck on the set.
@@ -87,6 +137,9 @@ func installProblems(pkgs []aptsolve.Package) []string {
 	// meets tells whether package q meets relation r, and how.
 	meets := func(q aptsolve.Package, r debver.Relation, self string) bool {
 		rec := q.Record
+		if r.ArchQual != "" && r.ArchQual != "any" && r.ArchQual != "amd64" && r.ArchQual != "native" {
+			return false // another architecture
+		}
 		if q.Name == r.Name && q.Name != self {
 			if r.ArchQual == "any" && rec.MultiArch != "allowed" {
 				return false
@@ -129,6 +182,9 @@ func installProblems(pkgs []aptsolve.Package) []string {
 		for _, field := range [][]debver.Alternatives{p.Record.Conflicts, p.Record.Breaks} {
 			for _, alts := range field {
 				for _, r := range alts {
+					if r.ArchQual != "" && r.ArchQual != "amd64" && r.ArchQual != "native" {
+						continue // only packages of that architecture, none here
+					}
 					r.ArchQual = ""
 					for _, q := range pkgs {
 						if q.Name != p.Name && meets(q, r, p.Name) {

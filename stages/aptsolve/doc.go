@@ -11,7 +11,8 @@
 //     each with its apt pin priority (Source.Priority: 500 by default, 100
 //     for backports-like suites, 1 for NotAutomatic ones). It reads every
 //     record's names once (apt.Pool.Scan), to order packages as apt's
-//     cache generator does. A Universe serves any number of resolves.
+//     cache generator does. A Universe serves any number of resolves
+//     (one at a time).
 //   - Resolve takes requests ("name", "name=version", "name:arch" for the
 //     native architecture, "all", "native" or "any") and Options
 //     (Recommends: off is apt-get --no-install-recommends) and returns the

@@ -1,9 +1,6 @@
 package aptsolve
 
-import (
-	"errors"
-	"sort"
-)
+import "sort"
 
 // This file follows apt 2.6's pkgProblemResolver (apt-pkg/algorithms.cc),
 // which apt-get install runs after marking the requests: it scores the
@@ -22,9 +19,14 @@ const (
 	rToRemove     = 1 << 4
 )
 
-var (
-	errHeld   = errors.New("Unable to correct problems, you have held broken packages.")
-	errBreaks = errors.New("Error, pkgProblemResolver::Resolve generated breaks, this may be caused by held packages.")
+// aptMessage is an error apt-get reports, in its words.
+type aptMessage string
+
+func (m aptMessage) Error() string { return string(m) }
+
+const (
+	errHeld   aptMessage = "Unable to correct problems, you have held broken packages."
+	errBreaks aptMessage = "Error, pkgProblemResolver::Resolve generated breaks, this may be caused by held packages."
 )
 
 // prioScore is pkgProblemResolver::Scores by Priority field (PrioMap).

@@ -51,21 +51,27 @@ func (c *cache) selectRequests(requests []string) ([]int32, error) {
 	return sel, nil
 }
 
-// findRequested is pkgCache::FindPkg for a package named on the command
-// line: "name" and "name:arch" for the native architecture are the
-// package, "name:any" apt's package of that name.
+// findRequested is CacheSetHelper::PackageFromPackageName: "name" and
+// "name:arch" for the native architecture (or "all", "native", "any") are
+// the package, "name:otherarch" the package of that architecture apt
+// created for a dependency on it, which has no versions.
 func (c *cache) findRequested(name string) int32 {
-	base, arch, ok := strings.Cut(name, ":")
-	if !ok {
+	i := strings.LastIndexByte(name, ':')
+	if i < 0 {
 		return c.find(name)
 	}
+	base, arch := name[:i], name[i+1:]
 	switch arch {
-	case "any":
-		return c.find(name)
-	case c.u.arch, "all", "native":
-		return c.find(base)
+	case c.u.arch, "all", "native", "any":
+		if id := c.find(base); id != none || arch != "any" {
+			return id
+		}
+		for _, k := range c.u.foreign[base] {
+			return c.find(foreignKey(base, k))
+		}
+		return none
 	}
-	return none
+	return c.find(foreignKey(base, arch))
 }
 
 // selectCandidate is getCandidateVer with apt-get's fallback for virtual
@@ -84,7 +90,7 @@ func (c *cache) selectCandidate(id int32, notes *[]string) (int32, string) {
 	if vid := c.onlyProvider(id, vs, notes); vid != none {
 		return vid, ""
 	}
-	return none, fmt.Sprintf("Package '%s' has no installation candidate", p.name)
+	return none, fmt.Sprintf("Package '%s' has no installation candidate", p.fullName())
 }
 
 // selectVersion is pkgVersionMatch::Find for name=version, with the
@@ -122,7 +128,7 @@ func (c *cache) selectVersion(id int32, ver string, notes *[]string) (int32, str
 	if vid := c.onlyProvider(id, vs, notes); vid != none {
 		return vid, ""
 	}
-	return none, fmt.Sprintf("Version '%s' for '%s' was not found", ver, p.name)
+	return none, fmt.Sprintf("Version '%s' for '%s' was not found", ver, p.fullName())
 }
 
 // onlyProvider picks the provider when all are versions of one package
@@ -136,7 +142,7 @@ func (c *cache) onlyProvider(id int32, vs []int32, notes *[]string) int32 {
 			return none
 		}
 	}
-	*notes = append(*notes, fmt.Sprintf("Note, selecting '%s' instead of '%s'", c.pkgs[c.vers[vs[0]].pkg].name, c.pkgs[id].name))
+	*notes = append(*notes, fmt.Sprintf("Note, selecting '%s' instead of '%s'", c.pkgs[c.vers[vs[0]].pkg].name, c.pkgs[id].fullName()))
 	return vs[0]
 }
 
@@ -144,13 +150,13 @@ func (c *cache) onlyProvider(id int32, vs []int32, notes *[]string) int32 {
 func (c *cache) virtualNotes(ids []int32) []string {
 	var out []string
 	for _, id := range ids {
-		name := c.pkgs[id].name
+		name := c.pkgs[id].fullName()
 		provs := c.provides(id)
 		if len(provs) == 0 {
 			out = append(out, "Package "+name+" is not available, but is referred to by another package.",
 				"This may mean that the package is missing, has been obsoleted, or",
 				"is only available from another source")
-			out = append(out, c.replacers(name)...)
+			out = append(out, c.replacers(c.pkgs[id].name)...)
 			out = append(out, "")
 			continue
 		}

@@ -1,7 +1,6 @@
 package aptsolve
 
 import (
-	"errors"
 	"sort"
 	"strings"
 
@@ -64,6 +63,8 @@ func Resolve(u *Universe, requests []string, opt Options) ([]Package, error) {
 }
 
 func resolve(u *Universe, requests []string, opt Options, trace func(string)) ([]Package, error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
 	c := newCache(u, opt.Recommends)
 	c.trace = trace
 	sel, err := c.selectRequests(requests)
@@ -111,12 +112,12 @@ func (c *cache) setCandidate(id, vid int32) {
 
 func (c *cache) answer() []Package {
 	var out []Package
-	for _, p := range c.pkgs {
+	for id, p := range c.pkgs {
 		if !p.st.install() || p.st.inst == none {
 			continue
 		}
 		v := c.vers[p.st.inst]
-		out = append(out, Package{Name: v.rec.Name, Version: v.str, Arch: v.rec.Architecture, Record: v.rec, Source: v.src, Reason: p.st.why})
+		out = append(out, Package{Name: v.rec.Name, Version: v.str, Arch: v.rec.Architecture, Record: v.rec, Source: v.src, Reason: c.reason(int32(id))})
 	}
 	sort.Slice(out, func(a, b int) bool { return out[a].Name < out[b].Name })
 	return out
@@ -132,7 +133,7 @@ func (c *cache) nameOrder() []int32 {
 	return ids
 }
 
-var errAutoRemover = errors.New("Internal Error, AutoRemover broke stuff")
+const errAutoRemover aptMessage = "Internal Error, AutoRemover broke stuff"
 
 // field2 is the control-file name of a dependency type.
 func (t depType) field2() string {
@@ -174,4 +175,62 @@ func (e *Error) Error() string {
 		b.WriteString(l)
 	}
 	return b.String()
+}
+
+// reason is why a package is installed: what first pulled it in, when
+// that package is installed and its dependency is met by this one; else
+// the first installed package (by name) with a dependency this one meets.
+func (c *cache) reason(id int32) Reason {
+	why := c.pkgs[id].st.why
+	if why.Kind == "requested" || why.Kind == "resolver" && why.By == "" {
+		return why
+	}
+	if by := c.byName[why.By]; why.By != "" && c.pkgs[by].st.install() && c.leadsTo(by, id, why.Relation) >= 0 {
+		return why
+	}
+	for _, by := range c.nameOrder() {
+		if by == id || !c.pkgs[by].st.install() || c.pkgs[by].st.inst == none {
+			continue
+		}
+		if k := c.leadsTo(by, id, ""); k >= 0 {
+			deps := c.depsOf(c.pkgs[by].st.inst)
+			return Reason{Kind: deps[k].typ.field2(), By: c.pkgs[by].name, Relation: groupString(deps, k)}
+		}
+	}
+	return Reason{Kind: "resolver"}
+}
+
+// leadsTo returns the first or-group of by's install version (Depends,
+// Pre-Depends or Recommends; the one written rel unless rel is "") that
+// id's install version meets, or -1.
+func (c *cache) leadsTo(by, id int32, rel string) int {
+	deps := c.depsOf(c.pkgs[by].st.inst)
+	for k := 0; k < len(deps); k = groupEnd(deps, k) + 1 {
+		t := deps[k].typ
+		if t != depPreDepends && t != depDepends && t != depRecommends {
+			continue
+		}
+		if (rel == "" || groupString(deps, k) == rel) && c.groupLeadsTo(deps, k, id) {
+			return k
+		}
+	}
+	return -1
+}
+
+// groupLeadsTo tells whether id's install version meets a member of the
+// or-group at start, as the package itself or through a provide.
+func (c *cache) groupLeadsTo(deps []dep, start int, id int32) bool {
+	iv := c.pkgs[id].st.inst
+	for j := start; j <= groupEnd(deps, start); j++ {
+		d := &deps[j]
+		if d.target == id && satisfies(d, c.vers[iv].v) {
+			return true
+		}
+		for _, pr := range c.provides(d.target) {
+			if pr.owner == iv && satisfiesProvide(d, pr) {
+				return true
+			}
+		}
+	}
+	return false
 }

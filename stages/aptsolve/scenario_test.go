@@ -49,8 +49,9 @@ var scenarios = []scenario{
 		reqs("a", "b")},
 	{"multiarch", one("Package: a\nDepends: b:any, c", "Package: b\nMulti-Arch: allowed", "Package: c\nMulti-Arch: foreign\nArchitecture: all",
 		"Package: d\nDepends: e:any", "Package: e\nMulti-Arch: foreign", "Package: f\nDepends: g:any", "Package: h\nMulti-Arch: allowed\nProvides: g",
-		"Package: i\nDepends: c:amd64", "Package: j\nMulti-Arch: same\nDepends: a"),
-		reqs("a", "d", "f", "i", "j", "a:amd64", "c:all")},
+		"Package: i\nDepends: c:amd64", "Package: j\nMulti-Arch: same\nDepends: a",
+		"Package: k\nDepends: b:i386 | c", "Package: l\nRecommends: b:i386, g:any\nConflicts: h:i386", "Package: m\nDepends: c:native, b:any (>= 1)"),
+		reqs("a", "d", "f", "i", "j", "a:amd64", "c:all", "b:any", "g:any", "k", "l", "m", "b:i386", "e:any")},
 	{"pins", pinned, reqs("a", "a=2", "c", "b", "b=3", "e", "e=2", "f", "g", "h", "c=2 a=2", "b=3 a=2")},
 }
 

@@ -33,8 +33,10 @@ func (s Source) priority() int {
 // apt's sources.list order. It holds what apt's cache generator computes
 // once for all requests (the order in which it meets package names, which
 // breaks ties between providers); building it reads every record's names
-// once (Pool.Scan). A Universe is safe for concurrent Resolves.
+// once (Pool.Scan). Resolves on one Universe run one at a time (its
+// pools decode packages on first use).
 type Universe struct {
+	mu      sync.Mutex
 	arch    string
 	sources []Source
 	// ranks are apt's package IDs: the order in which apt's cache
@@ -54,6 +56,9 @@ type Universe struct {
 	// order apt meets them (for apt-get's "However the following packages
 	// replace it").
 	replacedBy map[string][]string
+	// foreign lists the architectures of the packages apt creates for
+	// dependencies on name:otherarch, by name.
+	foreign map[string][]string
 }
 
 // NewUniverse prepares sources for resolving packages of architecture
@@ -73,6 +78,7 @@ func NewUniverse(arch string, sources ...Source) (*Universe, error) {
 	}
 	u.ranks = make(map[string]int32, n*3/2)
 	u.essential, u.priority, u.replacedBy = map[string]bool{}, map[string]map[string]bool{}, map[string][]string{}
+	u.foreign = map[string][]string{}
 	var rec apt.ScanRecord
 	for _, s := range sources {
 		for i := range s.Pool.Len() {
@@ -125,7 +131,14 @@ func (u *Universe) iterationOrder() []int32 {
 		for i := range u.order {
 			u.order[i] = int32(i)
 		}
-		sort.Slice(u.order, func(a, b int) bool { return hashLess(u.keys[u.order[a]], u.keys[u.order[b]]) })
+		group := func(r int32) string { g, _, _ := strings.Cut(u.keys[r], "\x00"); return g }
+		sort.Slice(u.order, func(a, b int) bool {
+			ga, gb := group(u.order[a]), group(u.order[b])
+			if ga != gb {
+				return hashLess(ga, gb)
+			}
+			return u.order[a] < u.order[b] // packages of a group in creation order
+		})
 	})
 	return u.order
 }
@@ -155,6 +168,8 @@ func (u *Universe) scanKeys(rec *apt.ScanRecord, meet func(string)) {
 		case r.ArchQual != "":
 			if r.ArchQual == u.arch || r.ArchQual == "native" {
 				meet(r.Name)
+			} else if r.ArchQual != "any" {
+				u.meetForeign(r.Name, r.ArchQual, meet)
 			}
 			if r.ArchQual != "any" {
 				meet(r.Name + ":" + u.qual(r.ArchQual))
@@ -200,8 +215,24 @@ func (u *Universe) depKeys(name, qual string, meet func(string)) {
 		meet(name + ":" + q)
 		if q == u.arch {
 			meet(name)
+		} else {
+			u.meetForeign(name, q, meet)
 		}
 	}
+}
+
+// foreignKey stands for the package of another architecture apt creates
+// in group name for a dependency on name:arch: never resolved, it takes a
+// package ID and a place in apt's iteration order.
+func foreignKey(name, arch string) string { return name + "\x00" + arch }
+
+// meetForeign records a package of another architecture.
+func (u *Universe) meetForeign(name, arch string, meet func(string)) {
+	k := foreignKey(name, arch)
+	if _, ok := u.ranks[k]; !ok {
+		u.foreign[name] = append(u.foreign[name], arch)
+	}
+	meet(k)
 }
 
 // depKey is the package a dependency on name:qual targets.
