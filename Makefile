@@ -22,8 +22,13 @@ lint: ## gofmt, go vet, and go.mod tidiness
 race: ## run the race detector where goroutines meet (fetch, store)
 	$(GO) test -race ./stages/fetch/... ./stages/store/... ./stages/cachelock/...
 
-bench: ## disco vs mkosi, dnf, the hand pipeline (bench/bench.sh; root, make real-repo first; BENCH_ROUNDS=5)
+bench: ## disco vs mkosi, dnf, the hand pipeline (bench/bench.sh; root, make real-repo first; BENCH_ROUNDS=5), then bench-debian
 	bench/bench.sh
+	bench/debian-lock.sh
+
+.PHONY: bench-debian
+bench-debian: ## disco lock of a Debian server against bookworm main beside apt-get on the same index (bench/debian-lock.sh)
+	bench/debian-lock.sh
 
 .PHONY: bench-go
 bench-go: ## Go benchmarks (eval of 1,000 machines, parsers, writers)
@@ -55,7 +60,7 @@ deps: ## install the Debian/Ubuntu packages the tests and builds use (needs root
 
 DEB_PACKAGES = git make rpm createrepo-c dnf python3-rpm python3-dnf e2fsprogs squashfs-tools \
 	qemu-utils gdisk fdisk dosfstools mtools gnupg zstd xz-utils busybox-static cpio libcap2-bin attr file qemu-system-x86 ovmf linux-image-amd64 alien kmod binutils \
-	dpkg apt gpgv python3-apt debian-archive-keyring
+	dpkg apt gpgv python3-apt debian-archive-keyring bzip2 python3 dose-distcheck
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 include bench/corpus/corpus.mk

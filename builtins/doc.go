@@ -1,8 +1,8 @@
 // Package builtins defines the Starlark builtins that configurations call to
-// declare machines: machine, group, repo, gpt/mbr/partition and the
-// filesystem constructors, file/directory/symlink, overlay, device, user,
-// usergroup, generator, output, boot, expect, delete, and the sandboxed
-// read_file and glob.
+// declare machines: machine, group, repo, apt_repo, package_set,
+// gpt/mbr/partition and the filesystem constructors,
+// file/directory/symlink, overlay, device, user, usergroup, generator,
+// output, boot, expect, delete, and the sandboxed read_file and glob.
 //
 // Each builtin is a starlark.Builtin that takes its arguments only through
 // starlark.UnpackArgs and returns an opaque *Value remembering the position

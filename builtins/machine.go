@@ -16,8 +16,9 @@ type spec struct {
 	hostname, init      string
 	sourceDateEpoch     optInt
 	weakDeps            starlark.Value
-	packages            stringList
-	repos, overlays     valueList
+	packages            packageList
+	repos               repoList
+	overlays            valueList
 	files, devices      valueList
 	users, usergroups   valueList
 	generators, deletes valueList
@@ -33,7 +34,7 @@ type spec struct {
 func newSpec(pos plan.Pos) *spec {
 	return &spec{
 		pos: pos, weakDeps: starlark.None,
-		repos: valueList{kind: "repo"}, overlays: valueList{kind: "overlay"},
+		repos: repoList{valueList{kind: "repo"}}, overlays: valueList{kind: "overlay"},
 		files: valueList{kind: "file"}, devices: valueList{kind: "device"},
 		users: valueList{kind: "user"}, usergroups: valueList{kind: "usergroup"},
 		generators: valueList{kind: "generator"}, deletes: valueList{kind: "delete"}, attrs: valueList{kind: "attrs"},
@@ -86,7 +87,7 @@ func (o *outputList) Unpack(v starlark.Value) error {
 // values lists every value the spec holds, for use marking.
 func (s *spec) values() []*Value {
 	var out []*Value
-	for _, l := range []*valueList{&s.repos, &s.overlays, &s.files, &s.devices, &s.users, &s.usergroups,
+	for _, l := range []*valueList{&s.repos.valueList, &s.overlays, &s.files, &s.devices, &s.users, &s.usergroups,
 		&s.generators, &s.deletes, &s.attrs, &s.outputs} {
 		out = append(out, l.items...)
 	}
@@ -151,8 +152,11 @@ func (g *groupArg) Unpack(v starlark.Value) error {
 	return nil
 }
 
-const machineDoc = `Declares a machine to build. packages are RPM names (or provides) installed
-with all their dependencies from repos. Files land in build order:
+const machineDoc = `Declares a machine to build. packages are installed with all their
+dependencies from repos: RPM names (or provides) from repo()s, or Debian
+names (name, name=version, name:arch) and package_set()s from apt_repo()s;
+the repositories decide the machine's package format, and arch defaults to
+"x86_64" for RPM and "amd64" for Debian. Files land in build order:
 packages, generated files, overlays, devices, init (at /init), users and
 groups, deletes. Machines outside a group belong to group "default".
 
@@ -232,11 +236,12 @@ func (c *Collector) build(name, group string, g, s *spec) (*plan.Machine, error)
 	}
 	for _, sp := range []*spec{g, s} {
 		for _, p := range sp.packages {
-			m.Packages = append(m.Packages, plan.Package{Pos: sp.pos, Name: p})
+			p.Pos = sp.pos
+			m.Packages = append(m.Packages, p)
 		}
 		m.AllowScriptletFailures = append(m.AllowScriptletFailures, sp.allowFailures...)
 	}
-	collect(&m.Repos, &g.repos, &s.repos)
+	collectRepos(m, &g.repos, &s.repos)
 	collect(&m.Overlays, &g.overlays, &s.overlays)
 	collect(&m.Files, &g.files, &s.files)
 	collect(&m.Devices, &g.devices, &s.devices)

@@ -12,7 +12,7 @@ func Reference() string {
 	b.WriteString("# Starlark builtins\n\n")
 	b.WriteString("<!-- Generated from the builtins' doc strings: go test ./builtins -run TestReference -update -->\n\n")
 	b.WriteString("Every configuration file sees these names. Paths given to `read_file`, `glob`, `file(src=...)`,\n")
-	b.WriteString("`overlay` and `init` are relative to the config root. `load(\"x.star\", ...)` loads a file relative to\n")
+	b.WriteString("`overlay`, `init` and `apt_repo(keyring=...)` are relative to the config root. `load(\"x.star\", ...)` loads a file relative to\n")
 	b.WriteString("the config root; `load(\"@disco/NAME.star\", ...)` loads a module shipped with disco (see starlib/).\n\n")
 	for _, d := range Docs() {
 		// The signature is not code one could run: a plain block. The

@@ -21,9 +21,11 @@ type def struct {
 }
 
 var defs = []def{
-	{Doc{"machine", "machine(name, group=None, arch=\"x86_64\", releasever=None, hostname=name, packages=[], repos=[], overlays=[], files=[], devices=[], users=[], usergroups=[], generators=[], init=None, deletes=[], attrs=[], disk=None, outputs=[\"raw\"], boot=None, test=None, hardware=None, source_date_epoch=None, weak_deps=False, allow_scriptlet_failures=[])", machineDoc}, machineFn},
+	{Doc{"machine", "machine(name, group=None, arch=None, releasever=None, hostname=name, packages=[], repos=[], overlays=[], files=[], devices=[], users=[], usergroups=[], generators=[], init=None, deletes=[], attrs=[], disk=None, outputs=[\"raw\"], boot=None, test=None, hardware=None, source_date_epoch=None, weak_deps=False, allow_scriptlet_failures=[])", machineDoc}, machineFn},
 	{Doc{"group", "group(name, **machine parameters)", groupDoc}, groupFn},
 	{Doc{"repo", "repo(id, baseurl=None, mirrorlist=None, metalink=None, name=None, enabled=True, gpgcheck=False, repo_gpgcheck=False, gpgkey=[], priority=99, cost=1000, includepkgs=[], excludepkgs=[], proxy=None)", repoDoc}, repoFn},
+	{Doc{"apt_repo", "apt_repo(name, url, suite, components=[\"main\"], keyring=[], arch=None, allow_unsigned=False, trusted=False, allow_expired=False, priority=500, proxy=None)", aptRepoDoc}, aptRepoFn},
+	{Doc{"package_set", "package_set(name)", packageSetDoc}, packageSetFn},
 	{Doc{"gpt", "gpt(partitions, size=None, guid=None, fstab=None)", gptDoc}, tableFn("gpt")},
 	{Doc{"mbr", "mbr(partitions, size=None, guid=None, fstab=None)", mbrDoc}, tableFn("mbr")},
 	{Doc{"partition", "partition(name, size=\"auto\", type=\"linux\", fs=None, label=None, mount=None, guid=None)", partitionDoc}, partitionFn},

@@ -53,9 +53,10 @@ func markdownSnippets(t *testing.T) []snippet {
 
 // TestMarkdownSnippets evaluates every Starlark block of README.md and
 // docs/*.md, each alone, as the only .star file of a config root holding
-// examples/starlark's other files (lib/, files/, overlays/, init/), so a
-// snippet may load lib/common.star or name files/motd as that example
-// does. A block that declares machines must also validate.
+// examples/starlark's other files (lib/, files/, overlays/, init/) and
+// examples/debian's (keys/), so a snippet may load lib/common.star, name
+// files/motd or a Debian keyring as those examples do. A block that
+// declares machines must also validate.
 func TestMarkdownSnippets(t *testing.T) {
 	snippets := markdownSnippets(t)
 	if len(snippets) < 10 {
@@ -66,6 +67,7 @@ func TestMarkdownSnippets(t *testing.T) {
 		t.Run(strings.ReplaceAll(name, "/", "_"), func(t *testing.T) {
 			root := t.TempDir()
 			copyExampleParts(t, "starlark", root)
+			copyExampleParts(t, filepath.Join("debian", "keys"), filepath.Join(root, "keys"))
 			if err := os.WriteFile(filepath.Join(root, "snippet.star"), []byte(s.code), 0o644); err != nil {
 				t.Fatal(err)
 			}

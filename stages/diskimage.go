@@ -193,12 +193,17 @@ func (d *DiskImage) entries(mount string, mounts []string) ([]ext4.Entry, error)
 		return nil, nil
 	}
 	var out []ext4.Entry
+	// A hard-link group's first member in this filesystem holds the
+	// content; the others link to it. Members on other partitions do not
+	// count: a group split by a mount point is one copy per filesystem,
+	// never a link to a path this filesystem lacks.
+	holders := map[string]string{} // the group's manifest head → rel path
 	err := d.tree.Manifest().Walk(func(e *manifest.Entry) error {
 		rel, ok := under(e.Path, mount)
 		if !ok || coveredByOther(e.Path, mount, mounts) {
 			return nil
 		}
-		out = append(out, d.entry(e, rel, mount))
+		out = append(out, d.entry(e, rel, holders))
 		return nil
 	})
 	return out, err
@@ -235,17 +240,21 @@ var kindBits = map[manifest.Kind]uint32{
 	manifest.Char: ext4.S_IFCHR, manifest.Block: ext4.S_IFBLK, manifest.FIFO: ext4.S_IFIFO, manifest.Socket: ext4.S_IFSOCK,
 }
 
-func (d *DiskImage) entry(e *manifest.Entry, rel, mount string) ext4.Entry {
+func (d *DiskImage) entry(e *manifest.Entry, rel string, holders map[string]string) ext4.Entry {
 	out := ext4.Entry{Path: rel, Mode: kindBits[e.Kind] | e.Mode, UID: e.UID, GID: e.GID, Mtime: e.Mtime,
 		Size: e.Size, Target: e.Target, Major: e.Major, Minor: e.Minor, Xattrs: e.Xattrs}
-	if e.Link != "" {
-		if r, ok := under(e.Link, mount); ok {
-			out.Link = r
+	if e.Kind == manifest.File {
+		group := e.Path
+		if e.Link != "" {
+			group = e.Link
 		}
-	}
-	if e.Kind == manifest.File && e.Link == "" {
-		hp := d.tree.HostPath(e.Path)
-		out.Open = func() (io.ReadCloser, error) { return openHost(hp) }
+		if r, ok := holders[group]; ok {
+			out.Link = r
+		} else {
+			holders[group] = rel
+			hp := d.tree.HostPath(e.Path) // a member's host file is a hard link too
+			out.Open = func() (io.ReadCloser, error) { return openHost(hp) }
+		}
 	}
 	if e.Kind == manifest.Symlink {
 		out.Size = 0

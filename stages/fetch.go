@@ -3,7 +3,6 @@ package stages
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/url"
 	"os"
 	"strings"
@@ -18,14 +17,13 @@ import (
 )
 
 // Fetcher is the fetch stage: it brings every package a lock entry names
-// into the shared store, verified by sha256.
+// into the shared store, verified by sha256 and by the checks of the
+// machine's package format.
 type Fetcher struct {
-	root, cache string
-	store       *store.Store
-	opts        fetch.Options
-	keys        *keyrings
-	mirrors     *mirrors
-	verify      map[string]*rpmsig.Keyring // by item name, for gpgcheck=1 repos
+	store   *store.Store
+	opts    fetch.Options
+	formats *formats
+	byItem  map[string]packageFormat // the format that checks each item
 }
 
 // NewFetcher opens the store under cache. opts.Progress receives events.
@@ -34,17 +32,14 @@ func NewFetcher(root, cache string, opts fetch.Options) (*Fetcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Fetcher{root: root, cache: cache, store: st, opts: opts,
-		keys: newKeyrings(root, http.DefaultClient), mirrors: newMirrors(http.DefaultClient),
-		verify: map[string]*rpmsig.Keyring{}}, nil
+	return &Fetcher{store: st, opts: opts, formats: newFormats(root, cache, nil), byItem: map[string]packageFormat{}}, nil
 }
 
 // Store is the package store.
 func (f *Fetcher) Store() *store.Store { return f.store }
 
 // Items lists what machines' lock entries need, each package once, with
-// every baseurl of its repository as a candidate (mirror failover). Items
-// of gpgcheck=1 repositories get their signatures checked on download.
+// every URL of its repository as a candidate (mirror failover).
 func (f *Fetcher) Items(ctx context.Context, machines []*plan.Machine, l *lockfile.Lock) ([]fetch.Item, error) {
 	seen := map[string]bool{}
 	var items []fetch.Item
@@ -53,37 +48,93 @@ func (f *Fetcher) Items(ctx context.Context, machines []*plan.Machine, l *lockfi
 		if lm == nil {
 			return nil, plan.Errorf(m.Pos, "machine %s is not in %s; run disco lock", m.ID(), lockfile.Name)
 		}
-		cfgs, _, err := repoConfigs(f.root, f.cache, m)
+		if lm.Format != m.Format {
+			return nil, plan.Errorf(m.Pos, "machine %s is a %s machine, and its entry in %s is not; run disco lock", m.ID(), m.PackageFormat(), lockfile.Name)
+		}
+		pf, err := f.formats.of(m)
 		if err != nil {
 			return nil, err
 		}
-		byID := map[string]*repo.Config{}
-		for _, c := range cfgs {
-			byID[c.ID] = c
+		its, err := pf.items(ctx, m, lm)
+		if err != nil {
+			return nil, err
 		}
-		for _, p := range lm.Packages {
-			if seen[p.SHA256] {
+		for _, it := range its {
+			if seen[it.SHA256] {
 				continue
 			}
-			seen[p.SHA256] = true
-			it, err := f.item(ctx, p, byID[p.Repo])
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", m.ID(), err)
-			}
-			if c := byID[p.Repo]; c.GPGCheck {
-				kr, err := f.keys.get(ctx, c)
-				if err != nil {
-					return nil, err
-				}
-				f.verify[it.Name] = kr
-			}
+			seen[it.SHA256] = true
+			f.byItem[it.Name] = pf
 			items = append(items, it)
 		}
 	}
 	return items, nil
 }
 
-func (f *Fetcher) item(ctx context.Context, p lockfile.Package, c *repo.Config) (fetch.Item, error) {
+// Fetch brings items into the store. Every download is checked by its
+// format (an RPM's header and payload digests, and its signatures for
+// gpgcheck=1 repositories) before it enters the store; packages already
+// in the store were checked when they entered it, and are checked again
+// for what their repository asks beyond that (signatures); the install
+// stage checks them again before writing them.
+func (f *Fetcher) Fetch(ctx context.Context, items []fetch.Item) (fetch.Summary, error) {
+	opts := f.opts
+	opts.Verify = func(name, path string) error {
+		if pf := f.byItem[name]; pf != nil {
+			return pf.verify(name, path, false)
+		}
+		return fmt.Errorf("%s: no package format checks it", name)
+	}
+	var cached []fetch.Item
+	for _, it := range items {
+		if f.store.Has(it.SHA256) {
+			cached = append(cached, it)
+		}
+	}
+	sum, err := fetch.New(f.store, opts).Fetch(ctx, items)
+	if err != nil {
+		return sum, err
+	}
+	for _, it := range cached {
+		if pf := f.byItem[it.Name]; pf != nil {
+			if err := pf.verify(it.Name, f.store.Path(it.SHA256), true); err != nil {
+				return sum, err
+			}
+		}
+	}
+	return sum, nil
+}
+
+// items lists the downloads of an RPM machine's lock entry; those of
+// gpgcheck=1 repositories get their signatures checked.
+func (r *rpmFormat) items(ctx context.Context, m *plan.Machine, lm *lockfile.Machine) ([]fetch.Item, error) {
+	cfgs, _, err := repoConfigs(r.root, r.cache, m)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]*repo.Config{}
+	for _, c := range cfgs {
+		byID[c.ID] = c
+	}
+	var items []fetch.Item
+	for _, p := range lm.Packages {
+		it, err := r.item(ctx, p, byID[p.Repo])
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", m.ID(), err)
+		}
+		if c := byID[p.Repo]; c.GPGCheck {
+			kr, err := r.keys.get(ctx, c)
+			if err != nil {
+				return nil, err
+			}
+			r.gpg[it.Name] = kr
+		}
+		items = append(items, it)
+	}
+	return items, nil
+}
+
+func (r *rpmFormat) item(ctx context.Context, p lockfile.Package, c *repo.Config) (fetch.Item, error) {
 	if c == nil {
 		return fetch.Item{}, fmt.Errorf("package %s comes from repo %q, which the machine no longer has; run disco lock", p.NEVRA(), p.Repo)
 	}
@@ -92,7 +143,7 @@ func (f *Fetcher) item(ctx context.Context, p lockfile.Package, c *repo.Config) 
 		it.URLs = []string{p.Location}
 		return it, nil
 	}
-	bases, _, err := f.mirrors.candidates(ctx, c)
+	bases, _, err := r.mirrors.candidates(ctx, c)
 	if err != nil {
 		return it, err
 	}
@@ -102,40 +153,16 @@ func (f *Fetcher) item(ctx context.Context, p lockfile.Package, c *repo.Config) 
 	return it, nil
 }
 
-// Fetch brings items into the store. Every download has its header and
-// payload digests checked (and, for gpgcheck=1 repositories, its
-// signatures) before it enters the store; packages already in the store
-// were checked when they entered it, and the install stage checks them
-// again before writing them.
-func (f *Fetcher) Fetch(ctx context.Context, items []fetch.Item) (fetch.Summary, error) {
-	opts := f.opts
-	opts.Verify = func(name, path string) error {
-		if kr := f.verify[name]; kr != nil {
-			return rpmsig.FetchVerifier(kr)(name, path) // digests included
-		}
-		return VerifyPackageFile(path)
+// verify checks an RPM's header and payload digests, and its signatures
+// when its repository has gpgcheck=1; a stored copy only for the latter.
+func (r *rpmFormat) verify(name, path string, stored bool) error {
+	if kr := r.gpg[name]; kr != nil {
+		return rpmsig.FetchVerifier(kr)(name, path) // digests included
 	}
-	// What is already in the store may have entered it through a
-	// repository that did not ask for signatures: check it for this one
-	// afterwards (downloads are checked by opts.Verify on the way in).
-	var cached []fetch.Item
-	for _, it := range items {
-		if f.verify[it.Name] != nil && f.store.Has(it.SHA256) {
-			cached = append(cached, it)
-		}
+	if stored {
+		return nil
 	}
-	sum, err := fetch.New(f.store, opts).Fetch(ctx, items)
-	if err != nil {
-		return sum, err
-	}
-	for _, it := range cached {
-		if kr := f.verify[it.Name]; kr != nil {
-			if err := rpmsig.FetchVerifier(kr)(it.Name, f.store.Path(it.SHA256)); err != nil {
-				return sum, err
-			}
-		}
-	}
-	return sum, nil
+	return VerifyPackageFile(path)
 }
 
 // VerifyPackageFile checks a package file's header and payload digests

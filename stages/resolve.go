@@ -16,14 +16,16 @@ import (
 	"github.com/disco-build/disco/runtime/plan"
 	"github.com/disco-build/disco/stages/lockfile"
 	"github.com/disco-build/disco/stages/repo"
+	"github.com/disco-build/disco/stages/rpmsig"
 	"github.com/disco-build/disco/stages/rpmver"
 	"github.com/disco-build/disco/stages/solve"
 )
 
-// Resolver is the resolve stage: it turns a machine's packages and
-// repositories into the pinned package set of its lock entry. It loads each
-// repository once per run, however many machines use it.
-type Resolver struct {
+// rpmFormat is the RPM package format (packageFormat): rpm-md repositories
+// read with yum/dnf semantics, resolved as dnf (libsolv) would; packages
+// checked by their header and payload digests, and OpenPGP signatures
+// where gpgcheck says so (fetch.go).
+type rpmFormat struct {
 	root, cache string
 	client      *http.Client
 	meta        *repo.Cache
@@ -31,6 +33,7 @@ type Resolver struct {
 	failed      map[string]error // repositories that could not be loaded
 	keys        *keyrings
 	mirrors     *mirrors
+	gpg         map[string]*rpmsig.Keyring // by item name, for gpgcheck=1 repos
 }
 
 type loadedRepo struct {
@@ -40,37 +43,20 @@ type loadedRepo struct {
 	filelists bool   // file lists were consulted (Pool.AddFiles)
 }
 
-// NewResolver returns a resolve stage for the config root (absolute) whose
-// metadata cache lives in the cache folder (see MetadataDir).
-func NewResolver(root, cache string) *Resolver {
-	return &Resolver{
+func newRPMFormat(root, cache string, client *http.Client) *rpmFormat {
+	return &rpmFormat{
 		root: root, cache: cache,
-		client:  http.DefaultClient,
+		client:  client,
 		meta:    repo.NewCache(MetadataDir(cache)),
 		loaded:  map[string]*loadedRepo{},
 		failed:  map[string]error{},
-		keys:    newKeyrings(root, http.DefaultClient),
-		mirrors: newMirrors(http.DefaultClient),
+		keys:    newKeyrings(root, client),
+		mirrors: newMirrors(client),
+		gpg:     map[string]*rpmsig.Keyring{},
 	}
 }
 
-// Resolve resolves m. With prev and update, only the packages named in
-// update may change: every other package of prev stays at its locked
-// version.
-// Errors name the machine (its position and ID).
-func (r *Resolver) Resolve(ctx context.Context, m *plan.Machine, prev *lockfile.Machine, update []string) (*lockfile.Machine, error) {
-	lm, err := r.resolve(ctx, m, prev, update)
-	var u *solve.UnsolvableError
-	if err != nil && !errors.As(err, &u) {
-		return nil, fmt.Errorf("%s: %s: %w", m.Pos, m.ID(), err)
-	}
-	if err != nil {
-		return nil, unsolvable(m, u, prev != nil && len(update) > 0)
-	}
-	return lm, nil
-}
-
-func (r *Resolver) resolve(ctx context.Context, m *plan.Machine, prev *lockfile.Machine, update []string) (*lockfile.Machine, error) {
+func (r *rpmFormat) resolve(ctx context.Context, m *plan.Machine, prev *lockfile.Machine, update []string) (*lockfile.Machine, error) {
 	digest, err := m.Digest()
 	if err != nil {
 		return nil, err
@@ -95,6 +81,10 @@ func (r *Resolver) resolve(ctx context.Context, m *plan.Machine, prev *lockfile.
 		Priorities: priorities(repos),
 		WeakDeps:   weakDeps(m, main),
 	})
+	var u *solve.UnsolvableError
+	if errors.As(err, &u) {
+		return nil, &cannotResolve{text: u.Text()}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +111,7 @@ func weakDeps(m *plan.Machine, main repo.Main) bool {
 	return m.YumConf != nil && weakDepsSet.MatchString(m.YumConf.Template) && main.InstallWeakDeps
 }
 
-func (r *Resolver) loadAll(ctx context.Context, cfgs []*repo.Config, main repo.Main) ([]*loadedRepo, error) {
+func (r *rpmFormat) loadAll(ctx context.Context, cfgs []*repo.Config, main repo.Main) ([]*loadedRepo, error) {
 	var out []*loadedRepo
 	for _, c := range cfgs {
 		lr, err := r.load(ctx, c, main)
@@ -133,7 +123,7 @@ func (r *Resolver) loadAll(ctx context.Context, cfgs []*repo.Config, main repo.M
 	return out, nil
 }
 
-func (r *Resolver) load(ctx context.Context, c *repo.Config, main repo.Main) (*loadedRepo, error) {
+func (r *rpmFormat) load(ctx context.Context, c *repo.Config, main repo.Main) (*loadedRepo, error) {
 	key := fmt.Sprintf("%s|%q|%q|%q|%q|%q", c.ID, c.BaseURLs, c.Include, c.Exclude, main.Include, main.Exclude)
 	if lr, ok := r.loaded[key]; ok {
 		return lr, nil
@@ -156,7 +146,7 @@ func (r *Resolver) load(ctx context.Context, c *repo.Config, main repo.Main) (*l
 }
 
 // loadMirrors loads c from the first of its base URLs and mirrors that works.
-func (r *Resolver) loadMirrors(ctx context.Context, c *repo.Config, main repo.Main) (*loadedRepo, error) {
+func (r *rpmFormat) loadMirrors(ctx context.Context, c *repo.Config, main repo.Main) (*loadedRepo, error) {
 	urls, hashes, err := r.mirrors.candidates(ctx, c)
 	if err != nil {
 		return nil, err
@@ -176,7 +166,7 @@ func (r *Resolver) loadMirrors(ctx context.Context, c *repo.Config, main repo.Ma
 }
 
 // loadFrom loads c's metadata from one base URL.
-func (r *Resolver) loadFrom(ctx context.Context, c *repo.Config, main repo.Main, base string, hashes []repo.Checksum) (*loadedRepo, error) {
+func (r *rpmFormat) loadFrom(ctx context.Context, c *repo.Config, main repo.Main, base string, hashes []repo.Checksum) (*loadedRepo, error) {
 	src, err := repo.NewSource(base, r.client)
 	if err != nil {
 		return nil, fmt.Errorf("repo %s: %w", c.ID, err)
@@ -377,16 +367,6 @@ func appendPaths(dst []string, d rpmver.Dep) []string {
 		}
 	}
 	return dst
-}
-
-// unsolvable words a resolution that has no solution: the machine, then
-// dnf's problem text.
-func unsolvable(m *plan.Machine, u *solve.UnsolvableError, pinned bool) error {
-	msg := fmt.Sprintf("%s: %s: cannot resolve packages:\n%s", m.Pos, m.ID(), u.Text())
-	if pinned {
-		msg += "\n  (other packages are held at their locked versions; name them in --update too, or run disco lock without --update)"
-	}
-	return errors.New(msg)
 }
 
 func lockEntry(digest string, repos []*loadedRepo, res *solve.Result) (*lockfile.Machine, error) {

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/disco-build/disco/internal/testtool"
 	"github.com/disco-build/disco/runtime/plan"
@@ -129,7 +130,7 @@ func TestResolveFilelistsMatchesDNF(t *testing.T) {
 	for i, req := range requests {
 		// A fresh resolver each time: file lists consulted for one
 		// request would be kept for the next.
-		r := NewResolver(t.TempDir(), t.TempDir())
+		r := NewResolver(t.TempDir(), t.TempDir(), time.Now)
 		m := &plan.Machine{Name: "m", Arch: "x86_64", Repos: []plan.Repo{{ID: "r", BaseURLs: []string{"file://" + dir}, Enabled: true, Priority: 99}}}
 		for _, n := range req {
 			m.Packages = append(m.Packages, plan.Package{Name: n})

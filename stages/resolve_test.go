@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/disco-build/disco/runtime/plan"
 )
@@ -21,7 +22,7 @@ func TestResolveDeadRepoOnce(t *testing.T) {
 		http.Error(w, "down", http.StatusServiceUnavailable)
 	}))
 	defer srv.Close()
-	r := NewResolver(t.TempDir(), t.TempDir())
+	r := NewResolver(t.TempDir(), t.TempDir(), time.Now)
 	for _, name := range []string{"one", "two"} {
 		m := &plan.Machine{Name: name, Group: "g", Arch: "x86_64", Packages: []plan.Package{{Name: "bash"}},
 			Repos: []plan.Repo{{ID: "r", BaseURLs: []string{srv.URL}, Enabled: true, Priority: 99}}}

@@ -57,6 +57,9 @@ type Result struct {
 // stage's name: tree (install, scriptlets, files, ...), manifest, disk,
 // outputs, report.
 func Build(ctx context.Context, m *plan.Machine, lm *lockfile.Machine, st *store.Store, o BuildOptions) (*Result, error) {
+	if err := CheckBuildable(m); err != nil {
+		return nil, err
+	}
 	res := &Result{Machine: m}
 	dir := MachineDir(o.Cache, m.Group, m.Name)
 	in, err := stampInputsFor(ctx, m, lm, o)

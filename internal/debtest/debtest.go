@@ -19,6 +19,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"hash"
+	"io"
 	"os"
 	"os/exec"
 	"path"
@@ -44,6 +45,10 @@ var Epoch = time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
 type Key struct {
 	Entity *openpgp.Entity
 	Hash   crypto.Hash // digest its signatures use (default SHA-512)
+	// Rand, when set, is the randomness of its signatures (go-crypto
+	// salts each with a random notation): a seeded one makes signatures,
+	// and the InRelease files holding them, the same on every run.
+	Rand io.Reader
 }
 
 // NewKey makes a key: algo is "ed25519" (v4 EdDSA, as gpg makes them),
@@ -268,7 +273,7 @@ func (a *Archive) SignInRelease(t testing.TB, release string, keys ...*Key) {
 	for i, k := range keys {
 		privs[i] = k.Entity.PrivateKey
 	}
-	cfg := &packet.Config{Time: func() time.Time { return Epoch }, DefaultHash: keys[0].Hash}
+	cfg := &packet.Config{Time: func() time.Time { return Epoch }, DefaultHash: keys[0].Hash, Rand: keys[0].Rand}
 	w, err := clearsign.EncodeMulti(&out, privs, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -286,7 +291,7 @@ func (a *Archive) SignDetached(t testing.TB, release string, keys ...*Key) {
 	t.Helper()
 	var out bytes.Buffer
 	for _, k := range keys {
-		cfg := &packet.Config{Time: func() time.Time { return Epoch }, DefaultHash: k.Hash}
+		cfg := &packet.Config{Time: func() time.Time { return Epoch }, DefaultHash: k.Hash, Rand: k.Rand}
 		if err := openpgp.ArmoredDetachSign(&out, k.Entity, strings.NewReader(release), cfg); err != nil {
 			t.Fatal(err)
 		}

@@ -88,6 +88,13 @@ func (e *env) runBuild(ctx context.Context, f buildFlags) error {
 	if err != nil {
 		return err
 	}
+	var unbuildable []error
+	for _, m := range sess.machines {
+		unbuildable = append(unbuildable, stages.CheckBuildable(m))
+	}
+	if err := errors.Join(unbuildable...); err != nil {
+		return err
+	}
 	if err := e.checkLocked(sess.machines); err != nil {
 		return err
 	}

@@ -36,10 +36,12 @@ func (e *env) fetchCommand() *ffcli.Command {
 Downloads every package disco.lock names for the selected machines into the
 content-addressed store shared by all machines (CACHE/.disco/store), in
 parallel, resuming and retrying, failing over between a repository's
-baseurls, honouring HTTP(S)_PROXY/NO_PROXY and each repo's proxy=. Every
+baseurls (or an apt_repo's URLs), honouring HTTP(S)_PROXY/NO_PROXY and each
+repository's proxy. Every
 package is checked against the sha256 in the lock before it enters the
-store. Shows a progress bar on a terminal, log lines otherwise, then a
-summary.
+store (for a .deb, the SHA-256 its Packages index gave, which the signed
+Release file vouches for). Shows a progress bar on a terminal, log lines
+otherwise, then a summary.
 
 Examples:
   disco -C examples/starlark fetch

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/disco-build/disco/runtime/loader"
 	"github.com/disco-build/disco/runtime/plan"
@@ -36,17 +37,20 @@ func (e *env) lockCommand() *ffcli.Command {
 		ShortHelp:  "resolve packages and pin them in disco.lock",
 		LongHelp: strings.TrimSpace(`
 Resolves each machine's packages and all their dependencies from its
-repositories (natively, with rpm's and dnf's semantics; no dnf needed) and
-writes disco.lock at the config root: per machine the exact packages
-(name, EVR, arch, repository, repository-relative location, sha256, size),
-the repomd.xml checksums they came from, and the plan digest. Prints what
-changed against the previous lock (packages, and a plan digest or repository
-metadata that changed while the packages did not). Machines not selected keep
-their entries.
+repositories, natively, with the semantics of its package format: rpm's and
+dnf's for RPM repositories (no dnf needed), apt's for Debian ones (the
+Release file verified against the repository's keyring, every index against
+the Release file; apt-get install's choices, without apt). Writes disco.lock
+at the config root: per machine the exact packages (name, version, arch,
+repository, repository-relative location, sha256, size), the repository
+metadata they came from (repomd.xml checksums, InRelease digests), and the
+plan digest. Prints what changed against the previous lock (packages, and a
+plan digest or repository metadata that changed while the packages did
+not). Machines not selected keep their entries.
 
-A machine whose packages cannot be resolved is explained as dnf would
-(every problem, every missing dependency and conflict behind it); all such
-machines are reported, not only the first. Then nothing is written, unless
+A machine whose packages cannot be resolved is explained as dnf (or apt)
+would (every problem, every missing dependency and conflict behind it); all
+such machines are reported, not only the first. Then nothing is written, unless
 -k (--keep-going): disco.lock gets the machines that resolved, each failing
 machine keeps the entry it had (which still names the plan digest it was
 resolved for, so eval --locked and build tell when the plan has changed
@@ -94,11 +98,21 @@ func (e *env) runLock(ctx context.Context, f lockFlags, update []string) error {
 	}
 	defer held.Release()
 	e.logLeftovers(root, left)
+	if usesStore(machines) {
+		// Debian indexes are downloaded into the package store, which gc
+		// must not sweep meanwhile.
+		storeLock, left, err := stages.LockStore(ctx, cache, false, e.lockOptions(f.noWait))
+		if err != nil {
+			return err
+		}
+		defer storeLock.Release()
+		e.logLeftovers(root, left)
+	}
 	old, err := lockfile.Read(path)
 	if err != nil {
 		return err
 	}
-	next, report, failed, err := resolveAll(ctx, stages.NewResolver(root, cache), machines, old, update)
+	next, report, failed, err := resolveAll(ctx, stages.NewResolver(root, cache, time.Now), machines, old, update)
 	if err != nil {
 		return err
 	}
@@ -120,6 +134,17 @@ func (e *env) runLock(ctx context.Context, f lockFlags, update []string) error {
 		return failed.err(len(machines), old, true)
 	}
 	return nil
+}
+
+// usesStore reports whether resolving machines reads indexes through the
+// package store (Debian machines do).
+func usesStore(machines []*plan.Machine) bool {
+	for _, m := range machines {
+		if m.PackageFormat() == plan.FormatDeb {
+			return true
+		}
+	}
+	return false
 }
 
 type machineChanges struct {

@@ -47,8 +47,9 @@ func TestScript(t *testing.T) {
 		UpdateScripts:       *update,
 		RequireExplicitExec: true,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"mkrepo":   cmdMkrepo,
-			"waitlock": cmdWaitLock,
+			"mkrepo":    cmdMkrepo,
+			"mkaptrepo": cmdMkaptrepo,
+			"waitlock":  cmdWaitLock,
 		},
 		Condition: func(cond string) (bool, error) {
 			if cond == "oracles" {
@@ -59,6 +60,13 @@ func TestScript(t *testing.T) {
 					return false, fmt.Errorf("rpmbuild and createrepo_c must be installed under CI")
 				}
 				return ok, nil
+			}
+			if cond == "dpkg" {
+				_, err := exec.LookPath("dpkg-deb")
+				if err != nil && os.Getenv("CI") != "" {
+					return false, fmt.Errorf("dpkg-deb must be installed under CI")
+				}
+				return err == nil, nil
 			}
 			if cond == "ovmf" {
 				_, err := vmtest.FindFirmware()

@@ -20,9 +20,10 @@
 //
 // A folder (or symlink to one) under GROUP/machines/ whose name does not
 // start with '.' is a machine when it holds at least one machine part:
-// packages, yum, init, devices, root-overlays or generator-scriptlets.
-// Its name must pass plan.CheckName. Then packages, yum/yum.conf.template
-// and an executable init are required.
+// packages, yum, apt, init, devices, root-overlays or generator-scriptlets.
+// Its name must pass plan.CheckName. Then packages, an executable init and
+// either yum/yum.conf.template (RPM) or apt sources of its own or its
+// group's (Debian) are required.
 //
 // # Paths
 //
@@ -39,8 +40,18 @@
 //
 //   - Packages: the lines of packages (blank and '#' lines ignored, spaces
 //     trimmed), with "setup" put first, positioned at the packages file
-//     (line 0), unless the file lists it itself.
+//     (line 0), unless the file lists it itself. A Debian machine's
+//     "@VARIANT" lines are package sets, and "@essential" is put first
+//     unless one is listed; it never gets "setup".
 //   - Repos: one raw plan.Repo per yum/repositories/*.repo file, byte order.
+//   - AptRepos (a Debian machine, Format "deb"): the sources of the
+//     group's apt/ folder, then the machine's: apt/sources.list, then
+//     apt/sources.list.d/*.sources (deb822) and *.list (one-line), byte
+//     order; one per URI and suite of each deb entry, named FILE-SUITE;
+//     text keeps the contract's ${variables} for lock time, and Signed-By
+//     is resolved now (after substitution) to a keyring file inside the
+//     root, read through configfs, or to the inline key block. A machine
+//     with yum/ and apt sources is an error.
 //   - YumConf: yum/yum.conf.template verbatim; a literal releasever= in its
 //     [main] section becomes Machine.Releasever.
 //   - Init: the init file, placed at /init.

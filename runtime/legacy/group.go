@@ -12,6 +12,7 @@ type shared struct {
 	devices    []plan.Device
 	overlays   []plan.Overlay
 	scriptlets []plan.Scriptlet
+	apt        []aptSource
 }
 
 // group reads the selected machines of g.
@@ -49,7 +50,8 @@ func (r *reader) group(ctx context.Context, g groupRef) ([]*plan.Machine, error)
 	return machines, errors.Join(errs...)
 }
 
-// shared reads the group-level devices, root-overlays and scriptlets.
+// shared reads the group-level devices, root-overlays, scriptlets and apt
+// sources.
 func (r *reader) shared(g groupRef) (*shared, error) {
 	sh := &shared{}
 	var errs []error
@@ -61,6 +63,9 @@ func (r *reader) shared(g groupRef) (*shared, error) {
 		errs = append(errs, err)
 	}
 	if sh.scriptlets, err = r.scriptlets(join(g.rel, "generator-scriptlets"), "group"); err != nil {
+		errs = append(errs, err)
+	}
+	if sh.apt, _, err = r.aptSources(join(g.rel, "apt")); err != nil {
 		errs = append(errs, err)
 	}
 	return sh, errors.Join(errs...)

@@ -93,7 +93,7 @@ func (r *reader) isCache(rel string) bool {
 }
 
 // machineParts are the entries that make a folder under machines/ a machine.
-var machineParts = []string{"packages", "yum", "init", "devices", "root-overlays", "generator-scriptlets"}
+var machineParts = []string{"packages", "yum", "apt", "init", "devices", "root-overlays", "generator-scriptlets"}
 
 // machineNames lists the machines of a group, in byte order.
 func (r *reader) machineNames(g groupRef) ([]string, error) {

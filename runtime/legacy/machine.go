@@ -18,7 +18,10 @@ func (r *reader) machine(g groupRef, sh *shared, name string) (*plan.Machine, er
 	}
 	m := &plan.Machine{Pos: pos, Name: name, Group: g.name, Source: plan.SourceLegacy}
 	var errs []error
-	for _, step := range []func(*plan.Machine, string) error{r.packages, r.yum, r.init} {
+	if err := r.repositories(m, sh, dir); err != nil {
+		errs = append(errs, err)
+	}
+	for _, step := range []func(*plan.Machine, string) error{r.packages, r.init} {
 		if err := step(m, dir); err != nil {
 			errs = append(errs, err)
 		}
@@ -67,7 +70,34 @@ func (r *reader) machineParts(m *plan.Machine, g groupRef, sh *shared, dir strin
 	return nil
 }
 
-// packages reads the packages file; "setup" is always requested.
+// repositories reads where the machine's packages come from: yum/ (RPM),
+// or the apt sources of the group's apt/ folder and its own (Debian). A
+// machine with yum/ in a group with apt sources, or with both folders, is
+// an error: a machine takes its packages from one format.
+func (r *reader) repositories(m *plan.Machine, sh *shared, dir string) error {
+	own, ownApt, err := r.aptSources(join(dir, "apt"))
+	if err != nil {
+		return err
+	}
+	_, hasYum, err := r.stat(join(dir, "yum"))
+	if err != nil {
+		return err
+	}
+	sources := append(append([]aptSource(nil), sh.apt...), own...)
+	switch {
+	case hasYum && len(sources) > 0:
+		return plan.Errorf(plan.Pos{File: join(dir, "yum")}, "the machine has yum/ (RPM) and apt sources (Debian, at %s); a machine takes its packages from one format", sources[0].pos)
+	case ownApt || len(sources) > 0:
+		return r.aptRepos(m, sources)
+	}
+	return r.yum(m, dir)
+}
+
+// packages reads the packages file. An RPM machine always gets "setup",
+// first, unless the file lists it. A Debian machine's "@VARIANT" lines name
+// package sets (mmdebstrap's variants, plan.DebVariants); without one it
+// gets "@essential", first, as every Debian system has the Essential
+// packages.
 func (r *reader) packages(m *plan.Machine, dir string) error {
 	rel := join(dir, "packages")
 	data, ok, err := r.file(rel)
@@ -77,7 +107,8 @@ func (r *reader) packages(m *plan.Machine, dir string) error {
 	if !ok {
 		return plan.Errorf(plan.Pos{File: rel}, "missing packages file: a machine lists the packages it installs here")
 	}
-	hasSetup := false
+	deb := m.Format == plan.FormatDeb
+	hasBase := false
 	for i, line := range strings.Split(string(data), "\n") {
 		s := strings.TrimSpace(line)
 		if s == "" || strings.HasPrefix(s, "#") {
@@ -87,11 +118,19 @@ func (r *reader) packages(m *plan.Machine, dir string) error {
 		if strings.ContainsAny(s, " \t") {
 			return plan.Errorf(pos, "%q: one package name per line", s)
 		}
-		hasSetup = hasSetup || s == "setup"
-		m.Packages = append(m.Packages, plan.Package{Pos: pos, Name: s})
+		p := plan.Package{Pos: pos, Name: s}
+		if deb && strings.HasPrefix(s, "@") {
+			p = plan.Package{Pos: pos, Name: s[1:], Set: true}
+		}
+		hasBase = hasBase || p.Set || !deb && s == "setup"
+		m.Packages = append(m.Packages, p)
 	}
-	if !hasSetup {
-		m.Packages = append([]plan.Package{{Pos: plan.Pos{File: rel}, Name: "setup"}}, m.Packages...)
+	if !hasBase {
+		base := plan.Package{Pos: plan.Pos{File: rel}, Name: "setup"}
+		if deb {
+			base = plan.Package{Pos: plan.Pos{File: rel}, Name: "essential", Set: true}
+		}
+		m.Packages = append([]plan.Package{base}, m.Packages...)
 	}
 	return nil
 }

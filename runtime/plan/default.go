@@ -31,6 +31,7 @@ func defaultMachine(m *Machine) {
 	if m.Group == "" {
 		m.Group = DefaultGroup
 	}
+	defaultDeb(m)
 	if m.Arch == "" {
 		m.Arch = DefaultArch
 	}

@@ -9,6 +9,7 @@ package plan
 func (e *encoder) machine(m *Machine, digest string) {
 	e.open('{')
 	e.stringsOmit("allow_scriptlet_failures", m.AllowScriptletFailures)
+	listOmit(e, "apt_repos", m.AptRepos, (*encoder).aptRepo)
 	e.str("arch", m.Arch)
 	list(e, "attrs", m.Attrs, (*encoder).attr)
 	ptrOmit(e, "boot", m.Boot, (*encoder).boot)
@@ -17,6 +18,7 @@ func (e *encoder) machine(m *Machine, digest string) {
 	e.strOmit("digest", digest)
 	ptrOmit(e, "disk", m.Disk, (*encoder).disk)
 	list(e, "files", m.Files, (*encoder).file)
+	e.strOmit("format", m.Format)
 	e.str("group", m.Group)
 	ptrOmit(e, "hardware", m.Hardware, (*encoder).hardware)
 	e.strOmit("hostname", m.Hostname)
@@ -43,6 +45,33 @@ func (e *encoder) pkg(p *Package) {
 	e.open('{')
 	e.str("name", p.Name)
 	e.position(p.Pos)
+	e.boolOmit("set", p.Set)
+	e.close('}')
+}
+
+func (e *encoder) aptRepo(r *AptRepo) {
+	e.open('{')
+	e.boolOmit("allow_expired", r.AllowExpired)
+	e.boolOmit("allow_unsigned", r.AllowUnsigned)
+	e.strOmit("arch", r.Arch)
+	e.strings("components", r.Components)
+	listOmit(e, "keyrings", r.Keyrings, (*encoder).keyring)
+	e.str("name", r.Name)
+	e.position(r.Pos)
+	e.int("priority", int64(r.Priority))
+	e.strOmit("proxy", r.Proxy)
+	e.str("suite", r.Suite)
+	e.boolOmit("trusted", r.Trusted)
+	e.strings("uris", r.URIs)
+	e.close('}')
+}
+
+func (e *encoder) keyring(k *Keyring) {
+	e.open('{')
+	e.strOmit("inline", k.Inline)
+	e.strOmit("path", k.Path)
+	e.position(k.Pos)
+	e.str("sha256", k.SHA256)
 	e.close('}')
 }
 

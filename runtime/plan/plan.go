@@ -21,6 +21,11 @@ type Machine struct {
 	Group  string `json:"group"`
 	Source string `json:"source"`
 
+	// Format is the machine's package format, which follows from its
+	// repositories (Default sets it): FormatDeb for a machine with apt
+	// repositories; empty for RPM, the format disco started with, so that
+	// RPM machines keep the digests their locks recorded.
+	Format          string `json:"format,omitempty"`
 	Arch            string `json:"arch"`
 	Releasever      string `json:"releasever,omitempty"`
 	Hostname        string `json:"hostname,omitempty"`
@@ -29,6 +34,7 @@ type Machine struct {
 
 	Packages   []Package   `json:"packages"`
 	Repos      []Repo      `json:"repos"`
+	AptRepos   []AptRepo   `json:"apt_repos,omitempty"`
 	YumConf    *YumConf    `json:"yum_conf,omitempty"`
 	Overlays   []Overlay   `json:"overlays"`
 	Files      []File      `json:"files"`
@@ -52,10 +58,16 @@ type Machine struct {
 // ID is the machine's identity, "group/name".
 func (m *Machine) ID() string { return m.Group + "/" + m.Name }
 
-// Package is one requested package: a name, name.arch or a provide.
+// Package is one requested package. For RPM machines: a name, name.arch
+// or a provide; for Debian machines: name, name=version, name:arch or
+// name:arch=version, as apt-get install takes them. With Set, Name names a
+// set of packages the resolver computes from the repositories at lock time
+// (Debian: mmdebstrap's variants, DebVariants), so the plan says what was
+// asked and the lock what it became.
 type Package struct {
 	Pos  Pos    `json:"pos"`
 	Name string `json:"name"`
+	Set  bool   `json:"set,omitempty"`
 }
 
 // Repo is an RPM repository with yum/dnf semantics. Legacy machines carry

@@ -40,6 +40,9 @@ func (t *textWriter) line(format string, args ...any) {
 
 func (t *textWriter) machine(m *Machine, digest string) {
 	t.line("machine %s (%s, %s)", m.ID(), m.Source, m.Pos)
+	if m.Format != "" {
+		t.line("  format: %s", m.Format)
+	}
 	t.line("  arch: %s", m.Arch)
 	if m.Releasever != "" {
 		t.line("  releasever: %s", m.Releasever)
@@ -51,6 +54,7 @@ func (t *textWriter) machine(m *Machine, digest string) {
 	t.line("  digest: %s", digest)
 	t.packages(m)
 	t.repos(m)
+	t.aptRepos(m)
 	t.files(m)
 	t.devices(m)
 	t.accounts(m)
@@ -62,6 +66,9 @@ func (t *textWriter) packages(m *Machine) {
 	names := make([]string, len(m.Packages))
 	for i, p := range m.Packages {
 		names[i] = p.Name
+		if p.Set {
+			names[i] = "@" + p.Name
+		}
 	}
 	t.line("  packages (%d): %s", len(names), strings.Join(names, " "))
 	if m.WeakDeps {
@@ -83,6 +90,29 @@ func (t *textWriter) repos(m *Machine) {
 			state = "disabled"
 		}
 		t.line("  repo %s (%s, priority %d): %s", r.ID, state, r.Priority, strings.Join(repoURLs(r), " "))
+	}
+}
+
+func (t *textWriter) aptRepos(m *Machine) {
+	for _, r := range m.AptRepos {
+		var opts []string
+		for _, k := range r.Keyrings {
+			if k.Path != "" {
+				opts = append(opts, "signed-by "+k.Path)
+			} else {
+				opts = append(opts, "signed-by inline keys")
+			}
+		}
+		for _, o := range []struct {
+			on   bool
+			what string
+		}{{r.AllowUnsigned, "unsigned allowed"}, {r.Trusted, "trusted"}, {r.AllowExpired, "expired allowed"}} {
+			if o.on {
+				opts = append(opts, o.what)
+			}
+		}
+		opts = append(opts, fmt.Sprintf("priority %d", r.Priority))
+		t.line("  apt repo %s (%s): %s %s %s", r.Name, strings.Join(opts, ", "), strings.Join(r.URIs, " "), r.Suite, strings.Join(r.Components, " "))
 	}
 }
 

@@ -37,8 +37,14 @@ func (m *Machine) Validate() []error {
 	if err := CheckGroupName(m.Group); err != nil {
 		add(Errorf(m.Pos, "%v", err))
 	}
-	for _, pk := range m.Packages {
-		add(checkPackage(pk))
+	if err := checkFormat(m); err != nil {
+		add(err)
+	} else if m.PackageFormat() == FormatDeb {
+		errs = append(errs, checkDeb(m)...)
+	} else {
+		for _, pk := range m.Packages {
+			add(checkPackage(pk))
+		}
 	}
 	for _, r := range m.Repos {
 		add(checkRepo(r))
@@ -77,6 +83,9 @@ func (m *Machine) Validate() []error {
 }
 
 func checkPackage(p Package) error {
+	if p.Set {
+		return Errorf(p.Pos, "package set %q: package sets are for Debian machines (apt_repo)", p.Name)
+	}
 	if p.Name == "" || strings.ContainsAny(p.Name, " \t\n") {
 		return Errorf(p.Pos, "package name %q: must be one non-empty word", p.Name)
 	}

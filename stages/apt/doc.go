@@ -34,6 +34,10 @@
 //     it in a Cache as a Pool: one mapped file per index content, keyed by
 //     its SHA-256, with a hash table of package names and provides; a
 //     package is decoded when first asked for.
+//   - Pool.Scan reads the names a record mentions (relations, provides),
+//     its architecture, Multi-Arch, Priority and Essential without
+//     decoding it, for passes over a whole index (stages/aptsolve orders
+//     packages as apt's cache generator does with it).
 //   - ParsePackages reads a Packages index into Package records (relations
 //     parsed by stages/debver; errors "file:line: package p: field: why").
 //

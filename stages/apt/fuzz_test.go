@@ -71,8 +71,10 @@ func FuzzPool(f *testing.F) {
 			return
 		}
 		p := newPool(enc)
+		var rec ScanRecord
 		for i := range p.Len() {
 			p.Package(i)
+			p.Scan(i, &rec)
 		}
 		for _, name := range []string{"foo", "libfoo1", "x", "", "nothing"} {
 			for _, id := range p.Providers(nil, name) {

@@ -1,6 +1,7 @@
 package apt
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -259,4 +260,72 @@ func TestStreamLines(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("dists/stable/main/binary-amd64/Packages.gz:%d: package pkg25000: Version:", want)) {
 		t.Fatalf("error %v, want line %d", err, want)
 	}
+}
+
+// TestScanMatchesPackage checks Scan against the full decode.
+func TestScanMatchesPackage(t *testing.T) {
+	pkgs, err := ParsePackages(`Package: foo
+Version: 1:2.0-1
+Architecture: amd64
+Multi-Arch: allowed
+Essential: yes
+Priority: required
+Depends: libc6 (>= 2.34), bar:any | baz
+Pre-Depends: dpkg
+Conflicts: old
+Provides: virt (= 1), other
+Filename: pool/f/foo.deb
+Size: 1
+SHA256: 0000000000000000000000000000000000000000000000000000000000000000
+Description: x
+
+Package: bar
+Version: 1
+Architecture: all
+Filename: pool/b/bar.deb
+Size: 1
+SHA256: 0000000000000000000000000000000000000000000000000000000000000000
+Description: y
+`, "Packages")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := poolOf(t, pkgs)
+	var rec ScanRecord
+	for i := range p.Len() {
+		if !p.Scan(i, &rec) {
+			t.Fatalf("package %d: Scan failed", i)
+		}
+		pk := p.Package(i)
+		if rec.Name != pk.Name || rec.Architecture != pk.Architecture || rec.MultiArch != pk.MultiArch ||
+			rec.Priority != pk.Priority || rec.Essential != pk.Essential {
+			t.Fatalf("Scan %+v, Package %v", rec, pk)
+		}
+		var want []NameRef
+		for f, l := range relationLists(pk) {
+			for _, alts := range *l {
+				for _, r := range alts {
+					want = append(want, NameRef{uint8(f), r.Name, r.ArchQual, r.Op})
+				}
+			}
+		}
+		for _, r := range pk.Provides {
+			want = append(want, NameRef{ProvidesField, r.Name, r.ArchQual, r.Op})
+		}
+		if fmt.Sprint(want) != fmt.Sprint(rec.Refs) {
+			t.Fatalf("%s: Scan refs %v, want %v", pk.Name, rec.Refs, want)
+		}
+	}
+	if p.Scan(p.Len(), &rec) || p.Scan(-1, &rec) {
+		t.Fatal("Scan out of range succeeded")
+	}
+}
+
+func poolOf(t *testing.T, pkgs []*Package) *Pool {
+	t.Helper()
+	enc, err := readPoolEncoding(string(bytes.Join(buildPool(pkgs), nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newPool(enc)
 }

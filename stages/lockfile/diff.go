@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/disco-build/disco/stages/debver"
 	"github.com/disco-build/disco/stages/rpmver"
 )
 
@@ -16,9 +17,19 @@ type Change struct {
 	Arch string `json:"arch"`
 	Old  string `json:"old,omitempty"` // EVR before (empty when added)
 	New  string `json:"new,omitempty"` // EVR after (empty when removed)
+	deb  bool   // a Debian machine's: named as apt and .deb files name packages
 }
 
 func (c Change) String() string {
+	if c.deb {
+		switch c.Kind {
+		case "added":
+			return fmt.Sprintf("+ %s_%s_%s", c.Name, c.New, c.Arch)
+		case "removed":
+			return fmt.Sprintf("- %s_%s_%s", c.Name, c.Old, c.Arch)
+		}
+		return fmt.Sprintf("~ %s:%s %s -> %s (%s)", c.Name, c.Arch, c.Old, c.New, c.Kind)
+	}
 	switch c.Kind {
 	case "added":
 		return fmt.Sprintf("+ %s-%s.%s", c.Name, c.New, c.Arch)
@@ -29,8 +40,10 @@ func (c Change) String() string {
 }
 
 // Diff compares a machine's old and new packages, keyed by name.arch, in
-// name order. A nil old means everything was added.
+// name order, with the version order of the entry's format (rpm's for
+// RPM, dpkg's for Debian). A nil old means everything was added.
 func Diff(old, cur *Machine) []Change {
+	deb := cur != nil && cur.Format == FormatDeb || old != nil && old.Format == FormatDeb
 	before := index(old)
 	after := index(cur)
 	var keys []string
@@ -45,7 +58,8 @@ func Diff(old, cur *Machine) []Change {
 	sort.Strings(keys)
 	var out []Change
 	for _, k := range keys {
-		if c, ok := change(before[k], after[k]); ok {
+		if c, ok := change(before[k], after[k], deb); ok {
+			c.deb = deb
 			out = append(out, c)
 		}
 	}
@@ -64,15 +78,24 @@ func index(m *Machine) map[string]*Package {
 	return idx
 }
 
-func change(a, b *Package) (Change, bool) {
+func change(a, b *Package, deb bool) (Change, bool) {
+	version := (*Package).EVR
+	if deb {
+		version = func(p *Package) string { return p.Version }
+	}
 	switch {
 	case a == nil:
-		return Change{Kind: "added", Name: b.Name, Arch: b.Arch, New: b.EVR()}, true
+		return Change{Kind: "added", Name: b.Name, Arch: b.Arch, New: version(b)}, true
 	case b == nil:
-		return Change{Kind: "removed", Name: a.Name, Arch: a.Arch, Old: a.EVR()}, true
+		return Change{Kind: "removed", Name: a.Name, Arch: a.Arch, Old: version(a)}, true
 	}
-	c := Change{Name: a.Name, Arch: a.Arch, Old: a.EVR(), New: b.EVR()}
-	cmp := rpmver.LabelCompare(evr(a), evr(b))
+	c := Change{Name: a.Name, Arch: a.Arch, Old: version(a), New: version(b)}
+	var cmp int
+	if deb {
+		cmp = debver.CompareStrings(a.Version, b.Version)
+	} else {
+		cmp = rpmver.LabelCompare(evr(a), evr(b))
+	}
 	switch {
 	case cmp < 0:
 		c.Kind = "upgraded"
@@ -92,7 +115,8 @@ func evr(p *Package) rpmver.EVR {
 
 // Rewrites lists what of a machine's entry changed besides its packages:
 // "digest" when the plan digest did, "repo:ID" for each repository whose
-// repomd.xml checksum changed, appeared or went. A nil old (a new entry)
+// metadata (repomd.xml checksum, Release file digest) changed, appeared or
+// went. A nil old (a new entry)
 // has none.
 func Rewrites(old, cur *Machine) []string {
 	if old == nil || cur == nil {
@@ -104,11 +128,11 @@ func Rewrites(old, cur *Machine) []string {
 	}
 	sums := map[string]string{}
 	for _, r := range old.Repos {
-		sums[r.ID] = r.RepomdSHA256
+		sums[r.ID] = r.metadata()
 	}
 	var ids []string
 	for _, r := range cur.Repos {
-		if s, ok := sums[r.ID]; !ok || s != r.RepomdSHA256 {
+		if s, ok := sums[r.ID]; !ok || s != r.metadata() {
 			ids = append(ids, r.ID)
 		}
 		delete(sums, r.ID)

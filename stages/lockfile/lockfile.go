@@ -1,7 +1,15 @@
 // Package lockfile is disco.lock: for each machine the exact packages its
 // plan resolved to (name, EVR, arch, repository, repository-relative
-// location, sha256, size), the repomd.xml checksums they came from, and the
-// plan digest the resolution was made for. Later stages read only the lock.
+// location, sha256, size), the repository metadata they came from (the
+// repomd.xml checksums of RPM repositories, the InRelease or Release file
+// digests of Debian ones), and the plan digest the resolution was made
+// for. Later stages read only the lock.
+//
+// A Debian machine's entry says "format": "deb"; its packages carry the
+// whole Debian version in "version" and no epoch or release. A lock with a
+// Debian entry is format version 2, which a disco that knows only RPM
+// refuses by its version; a lock of RPM machines only is written as
+// version 1, byte for byte as before Debian came.
 //
 // Locations are relative to their repository and repositories are named by
 // id, so a lock stays valid wherever the config tree is checked out.
@@ -24,8 +32,16 @@ import (
 // Name is the lock file's name at the config root.
 const Name = "disco.lock"
 
-// Version is the format version this package writes.
-const Version = 1
+// Version is the newest format version this package reads and writes;
+// VersionRPM is the version of a lock of RPM machines only.
+const (
+	Version    = 2
+	VersionRPM = 1
+)
+
+// FormatDeb marks a Debian machine's entry (plan.FormatDeb); RPM entries
+// leave Format empty.
+const FormatDeb = "deb"
 
 // Lock is the whole lock file.
 type Lock struct {
@@ -35,18 +51,31 @@ type Lock struct {
 
 // Machine is one machine's resolution.
 type Machine struct {
-	Digest   string    `json:"digest"`
+	Digest string `json:"digest"`
+	// Format is FormatDeb for a Debian machine, empty for RPM.
+	Format   string    `json:"format,omitempty"`
 	Repos    []Repo    `json:"repos"`
 	Packages []Package `json:"packages"`
 }
 
-// Repo is a repository as it was when the machine was resolved.
+// Repo is a repository as it was when the machine was resolved: for RPM
+// the checksum of its repomd.xml; for Debian the Release file read
+// (dists/SUITE/InRelease, or Release when the suite has no InRelease)
+// and its digest, which vouches for every index read through it.
 type Repo struct {
-	ID           string `json:"id"`
-	RepomdSHA256 string `json:"repomd_sha256"`
+	ID            string `json:"id"`
+	RepomdSHA256  string `json:"repomd_sha256,omitempty"`
+	Release       string `json:"release,omitempty"`
+	ReleaseSHA256 string `json:"release_sha256,omitempty"`
 }
 
-// Package is one pinned package.
+// metadata is the digest that identifies the repository's metadata.
+func (r Repo) metadata() string { return r.RepomdSHA256 + r.ReleaseSHA256 }
+
+// Package is one pinned package. A Debian package's version is whole in
+// Version (epoch and revision included; Epoch and Release are unused), its
+// Location is the Filename of its Packages index entry, and SHA256 the
+// digest that entry gives.
 type Package struct {
 	Name     string `json:"name"`
 	Epoch    int    `json:"epoch"`
@@ -98,8 +127,8 @@ func Parse(name string, data []byte) (*Lock, error) {
 	if err := dec.Decode(l); err != nil {
 		return nil, fmt.Errorf("%s: not a disco lock: %w", name, err)
 	}
-	if l.Version != Version {
-		return nil, fmt.Errorf("%s: lock format version %d, this disco reads %d", name, l.Version, Version)
+	if l.Version != Version && l.Version != VersionRPM {
+		return nil, fmt.Errorf("%s: lock format version %d, this disco reads %d and %d", name, l.Version, VersionRPM, Version)
 	}
 	if l.Machines == nil {
 		l.Machines = map[string]*Machine{}
@@ -110,6 +139,12 @@ func Parse(name string, data []byte) (*Lock, error) {
 // Marshal returns the canonical bytes: sorted keys (encoding/json sorts
 // map keys), packages sorted by name, arch, EVR, two-space indent.
 func (l *Lock) Marshal() ([]byte, error) {
+	l.Version = VersionRPM
+	for _, m := range l.Machines {
+		if m.Format != "" {
+			l.Version = Version
+		}
+	}
 	for _, m := range l.Machines {
 		sortPackages(m.Packages)
 		sort.Slice(m.Repos, func(i, j int) bool { return m.Repos[i].ID < m.Repos[j].ID })

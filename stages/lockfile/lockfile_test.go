@@ -103,3 +103,84 @@ func TestWriteChangesRewrites(t *testing.T) {
 		t.Errorf("new entry: rewrites %v", rw)
 	}
 }
+
+func debPkg(name, ver, sum string) Package {
+	return Package{Name: name, Version: ver, Arch: "amd64", Repo: "bookworm", Location: "pool/main/" + name + ".deb", SHA256: sum, Size: 10}
+}
+
+// TestDebianEntries: a Debian entry is written without epoch and release,
+// read back as written, and makes the file version 2; a lock of RPM
+// machines only stays version 1, as locks were before Debian.
+func TestDebianEntries(t *testing.T) {
+	l := New()
+	l.Machines["prod/web"] = &Machine{Digest: "sha256:x", Repos: []Repo{{ID: "base", RepomdSHA256: "1"}},
+		Packages: []Package{pkg("bash", "5", "1", "x86_64", "2")}}
+	rpmOnly, err := l.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(rpmOnly), "{\n  \"version\": 1,") || strings.Contains(string(rpmOnly), "format") ||
+		!strings.Contains(string(rpmOnly), `"epoch": 0`) || strings.Contains(string(rpmOnly), "release_sha256") {
+		t.Errorf("RPM-only lock:\n%s", rpmOnly)
+	}
+	l.Machines["deb/web"] = &Machine{Digest: "sha256:y", Format: FormatDeb,
+		Repos:    []Repo{{ID: "bookworm", Release: "dists/bookworm/InRelease", ReleaseSHA256: "abc"}},
+		Packages: []Package{debPkg("zsh", "5.9-4+b1", "3"), debPkg("bash", "1:5.2.15-2+b7", "4")}}
+	both, err := l.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(both)
+	deb := text[strings.Index(text, `"deb/web"`):strings.Index(text, `"prod/web"`)]
+	for _, want := range []string{`"version": 2,`, `"format": "deb"`, `"release": "dists/bookworm/InRelease"`, `"version": "1:5.2.15-2+b7"`} {
+		if !strings.Contains(text, want) {
+			t.Errorf("lock lacks %s:\n%s", want, text)
+		}
+	}
+	if strings.Contains(deb, "epoch") || strings.Contains(deb, `"release": ""`) || strings.Contains(deb, "repomd") || strings.Index(deb, "bash") > strings.Index(deb, "zsh") {
+		t.Errorf("Debian entry:\n%s", deb)
+	}
+	back, err := Parse("x", both)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := back.Machines["deb/web"].Packages[0]; got != debPkg("bash", "1:5.2.15-2+b7", "4") {
+		t.Errorf("read back %+v", got)
+	}
+	if again, _ := back.Marshal(); string(again) != text {
+		t.Errorf("round trip changed bytes:\n%s", again)
+	}
+	for _, bad := range []string{
+		`{"version": 2, "machines": {"a/b": {"digest": "", "format": "deb", "repos": [], "packages": [{"name": "x", "epoch": 0}]}}}`,
+		`{"version": 2, "machines": {"a/b": {"digest": "", "format": "apk", "repos": [], "packages": []}}}`,
+		`{"version": 2, "machines": {"a/b": {"digest": "", "repos": [], "packages": [], "extra": 1}}}`,
+	} {
+		if _, err := Parse("x", []byte(bad)); err == nil {
+			t.Errorf("accepted %s", bad)
+		}
+	}
+}
+
+func TestDiffDebian(t *testing.T) {
+	old := &Machine{Format: FormatDeb, Packages: []Package{debPkg("bash", "5.2-1", "a"), debPkg("grep", "3.8-5", "b"), debPkg("sed", "1:4.9-1", "c")}}
+	cur := &Machine{Format: FormatDeb, Packages: []Package{debPkg("bash", "5.2-1+b1", "d"), debPkg("sed", "4.10-1", "e"), debPkg("zsh", "5.9~rc1-1", "f")}}
+	var got []string
+	for _, c := range Diff(old, cur) {
+		got = append(got, c.String())
+	}
+	want := []string{
+		"~ bash:amd64 5.2-1 -> 5.2-1+b1 (upgraded)",
+		"- grep_3.8-5_amd64",
+		"~ sed:amd64 1:4.9-1 -> 4.10-1 (downgraded)",
+		"+ zsh_5.9~rc1-1_amd64",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("Diff:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	newRelease := *cur
+	newRelease.Repos = []Repo{{ID: "bookworm", Release: "dists/bookworm/InRelease", ReleaseSHA256: "2"}}
+	cur.Repos = []Repo{{ID: "bookworm", Release: "dists/bookworm/InRelease", ReleaseSHA256: "1"}}
+	if rw := Rewrites(cur, &newRelease); strings.Join(rw, " ") != "repo:bookworm" {
+		t.Errorf("Rewrites: %v", rw)
+	}
+}
